@@ -1,0 +1,45 @@
+# Hotline. Quick start: `make demo`, then `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HOTLINE_ENV ?= development
+
+.PHONY: install demo serve test lint format bench messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Hotline needs Python 3.11 or newer ($(PYTHON) is older)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "Serving on http://127.0.0.1:8000/  (administration: /admin/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/calendar_deadline.py
+
+# Needs GNU gettext (Debian: gettext). The compiled catalogues are committed.
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --no-obsolete -i ".venv/*" -i "bench/*" -i "scripts/*"
+	$(BIN)/python manage.py compilemessages -l zh_Hans -i ".venv"
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,28 @@
+import pytest
+from django.conf import settings
+
+# Hashing demo passwords at full strength would dominate the test run.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test starts from the Fuzhou demo organisation."""
+    from hotline.organisation.demo import load_fuzhou_demo
+
+    with django_db_blocker.unblock():
+        load_fuzhou_demo()
+
+
+@pytest.fixture
+def unit():
+    from hotline.organisation.models import Unit
+
+    return lambda name: Unit.objects.get(name=name)
+
+
+@pytest.fixture
+def person():
+    from hotline.organisation.models import User
+
+    return lambda username: User.objects.get(username=username)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class HotlineAdminSite(admin.AdminSite):
+    site_header = _("12345 Hotline administration")
+    site_title = _("12345 Hotline")
+    index_title = _("Administration")
+
+    def has_permission(self, request):
+        from hotline.organisation.roster import is_administrator
+
+        return request.user.is_authenticated and is_administrator(request.user)
+
+    def each_context(self, request):
+        from hotline.calendar.services import unconfirmed_year_warnings
+
+        context = super().each_context(request)
+        if self.has_permission(request):
+            context["calendar_warnings"] = unconfirmed_year_warnings()
+        return context

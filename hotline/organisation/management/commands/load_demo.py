@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from hotline.organisation.demo import DEMO_PASSWORD, LOGINS, demo_is_loaded, load_fuzhou_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Fuzhou demo organisation and logins into an empty database."
+
+    def handle(self, *args, **options):
+        if demo_is_loaded():
+            self.stdout.write("The demo data is already loaded.")
+        else:
+            load_fuzhou_demo()
+            self.stdout.write(self.style.SUCCESS("Loaded the Fuzhou demo organisation."))
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for login in LOGINS:
+            roles = ", ".join(f"{unit} {role.label}" for unit, role in login.grants)
+            self.stdout.write(f"  {login.username:<18} {login.name:<6} {roles}")

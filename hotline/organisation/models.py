@@ -1,0 +1,234 @@
+"""Who the units and people are (R4, R10)."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.Model):
+    """A county-level division of the city (县/市/区)."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("district (区)")
+        COUNTY_CITY = "county_city", _("county-level city (市)")
+        COUNTY = "county", _("county (县)")
+
+    code = models.CharField(_("administrative code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A body that takes part in hotline work.
+
+    The tree is the hotline hierarchy (R4): the city petition bureau is the
+    root; the other city-level units and the district petition bureaus are
+    its children; each district's other units are children of its bureau.
+    So a unit's parent is the bureau of its level, which dispatches to it and
+    reviews its replies.
+    """
+
+    class Kind(models.TextChoices):
+        SERVICE_CENTER = "service_center", _("service center")
+        PETITION_BUREAU = "petition_bureau", _("petition bureau")
+        DEPARTMENT = "department", _("department")
+        DISCIPLINE_COMMISSION = "discipline_commission", _("discipline inspection commission")
+        EFFICIENCY_OFFICE = "efficiency_office", _("efficiency office")
+        INFO_CENTER = "info_center", _("e-government information center")
+        GENERAL_OFFICE = "general_office", _("general office")
+
+    class Level(models.TextChoices):
+        CITY = "city", _("city")
+        DISTRICT = "district", _("district")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("district"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["level", "district__code", "kind", "name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(level="city", district__isnull=True))
+                | (Q(level="district", district__isnull=False)),
+                name="unit_district_matches_level",
+                violation_error_message=_(
+                    "A district unit needs its district; a city unit has none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        if parent.kind != Unit.Kind.PETITION_BUREAU:
+            raise ValidationError({"parent": _("A unit's parent must be a petition bureau.")})
+        if self.level == Unit.Level.DISTRICT and self.kind == Unit.Kind.PETITION_BUREAU:
+            if parent.level != Unit.Level.CITY:
+                raise ValidationError(
+                    {"parent": _("A district petition bureau reports to the city bureau.")}
+                )
+        elif self.level == Unit.Level.DISTRICT and parent.district_id != self.district_id:
+            raise ValidationError(
+                {"parent": _("A district unit reports to the petition bureau of its district.")}
+            )
+        elif self.level == Unit.Level.CITY and parent.level != Unit.Level.CITY:
+            raise ValidationError({"parent": _("A city unit reports to the city bureau.")})
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("agent")
+    DISPATCHER = "dispatcher", _("dispatcher")
+    REVIEWER = "reviewer", _("reviewer")
+    HANDLER = "handler", _("handler")
+    LEADER = "leader", _("leader in charge")
+    SUPERVISOR = "supervisor", _("supervisor")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
+# Which unit kinds a role can be held in. Every unit names a leader in charge
+# and handlers for hotline work (R10), so those two fit any unit.
+ROLE_UNIT_KINDS: dict[str, frozenset[str] | None] = {
+    Role.AGENT: frozenset({Unit.Kind.SERVICE_CENTER}),
+    Role.DISPATCHER: frozenset({Unit.Kind.PETITION_BUREAU}),
+    Role.REVIEWER: frozenset({Unit.Kind.PETITION_BUREAU}),
+    Role.SUPERVISOR: frozenset({Unit.Kind.EFFICIENCY_OFFICE}),
+    Role.HANDLER: None,
+    Role.LEADER: None,
+    Role.ADMINISTRATOR: None,
+}
+
+# The roles that make up a unit's responsibility roster (R10).
+ROSTER_ROLES = (Role.LEADER, Role.HANDLER)
+
+
+class User(AbstractUser):
+    """A member of staff. Chinese names are one field, not first and last."""
+
+    name = models.CharField(_("name"), max_length=50)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self):
+        return self.name or self.username
+
+    def get_full_name(self):
+        return self.name
+
+    def get_short_name(self):
+        return self.name
+
+    def holds(self, role: str, unit: Unit | None = None) -> bool:
+        grants = self.role_grants.filter(role=role)
+        if unit is not None:
+            grants = grants.filter(unit=unit)
+        return grants.exists()
+
+
+class RoleGrant(models.Model):
+    """A person holds a role in a unit. Granted and revoked through
+    hotline.organisation.roster, which records each change."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+        verbose_name=_("staff member"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("unit")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit", "role", "user__name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="one_grant_per_role")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class RosterChange(models.Model):
+    """Append-only record of who changed which role of whom, and when (R10)."""
+
+    class Change(models.TextChoices):
+        ADDED = "added", _("added")
+        REMOVED = "removed", _("removed")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="roster_changes", verbose_name=_("unit")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="roster_changes",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    change = models.CharField(_("change"), max_length=10, choices=Change.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("roster change")
+        verbose_name_plural = _("roster changes")
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.person} {self.get_change_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("roster changes are history and cannot be edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("roster changes are history and cannot be deleted")

@@ -1,0 +1,124 @@
+"""Policies: the regulation's periods with the date they take effect (R13)."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .terms import TERM_NAMES, PolicyTerms
+
+
+class NoPolicyInForce(Exception):
+    pass
+
+
+def _days(label, help_text):
+    return models.PositiveSmallIntegerField(label, help_text=help_text)
+
+
+class Policy(models.Model):
+    """A version of the rules. A case keeps the one in force when it was
+    received (R13), so a policy cannot change once it is in force: to change
+    a period, add a new policy with a later effective date."""
+
+    name = models.CharField(_("name"), max_length=200)
+    effective_on = models.DateField(
+        _("effective on"),
+        unique=True,
+        help_text=_("Cases received from this day on (Asia/Shanghai) use this policy."),
+    )
+    forward_days = _days(
+        _("forwarding (working days)"),
+        _("Service center to the city bureau; 0 means the same calendar day (R5, D2)."),
+    )
+    dispatch_days = _days(_("dispatch (working days)"), _("A bureau dispatches a case (R7)."))
+    read_days = _days(_("read (working days)"), _("Read and submit to the leader (R8.1)."))
+    reply_days = _days(_("reply (working days)"), _("Reply from receipt, reading included (R8.2)."))
+    unit_return_days = _days(
+        _("unit return (working days)"), _("A unit returns a case outside its duties (R8.3a).")
+    )
+    district_return_days = _days(
+        _("district return request (working days)"),
+        _("A district bureau asks the city bureau to take a case back (R8.3b)."),
+    )
+    city_decision_days = _days(
+        _("city decision (working days)"),
+        _("The city bureau answers a district's return request (R8.3b, D4)."),
+    )
+    review_days = _days(_("review (working days)"), _("A bureau reviews a reply (R8.4a)."))
+    redo_days = _days(_("redo (working days)"), _("A unit redoes a reply sent back (R8.4a)."))
+    co_handler_lead_days = _days(
+        _("co-handler lead time (working days)"),
+        _("A co-handler's contribution is due this long before the lead's reply deadline (D6)."),
+    )
+    repeat_threshold = models.PositiveSmallIntegerField(
+        _("repeat threshold"),
+        help_text=_(
+            "After more than this many timely replies to the same matter the city bureau "
+            "may decline to dispatch it again (R8.5)."
+        ),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-effective_on"]
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+
+    def __str__(self):
+        return f"{self.name} ({self.effective_on.isoformat()})"
+
+    @property
+    def terms(self) -> PolicyTerms:
+        return PolicyTerms(**{name: getattr(self, name) for name in TERM_NAMES})
+
+    def is_in_force_since(self, today=None) -> bool:
+        return self.effective_on <= (today or timezone.localdate())
+
+    def clean(self):
+        if self.pk:
+            stored = Policy.objects.filter(pk=self.pk).values_list("effective_on", flat=True).get()
+            if stored <= timezone.localdate():
+                raise ValidationError(
+                    _(
+                        "This policy has been in force since %(date)s and cases keep it (R13). "
+                        "Add a new policy with a later effective date instead."
+                    )
+                    % {"date": stored.isoformat()}
+                )
+        if self.effective_on and self.effective_on < timezone.localdate():
+            raise ValidationError(
+                {"effective_on": _("A new policy cannot take effect in the past (R13).")}
+            )
+        values = {name: getattr(self, name) for name in TERM_NAMES}
+        if None not in values.values():
+            try:
+                PolicyTerms(**values)
+            except ValueError:
+                raise ValidationError(
+                    {
+                        "co_handler_lead_days": _(
+                            "The co-handler lead time must be shorter than the reply period."
+                        )
+                    }
+                ) from None
+
+    @classmethod
+    def in_force(cls, at: datetime) -> "Policy":
+        """The policy for a case received at `at` (R13)."""
+        day = timezone.localtime(at).date()
+        policy = cls.objects.filter(effective_on__lte=day).order_by("-effective_on").first()
+        if policy is None:
+            raise NoPolicyInForce(f"no policy is in force on {day.isoformat()}")
+        return policy

@@ -1,0 +1,47 @@
+"""The periods of the regulation as one value (R7, R8, D2, D6, R8.5).
+
+Pure Python. FUZHOU_2007 is the only place in the code where the Fuzhou
+numbers stand; everything else reads a case's policy.
+"""
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class PolicyTerms:
+    # Working days unless the name says otherwise; 0 means the same day (D2).
+    forward_days: int  # R5/D2: service center forwards to the city bureau
+    dispatch_days: int  # R7: a bureau dispatches (city → department / district bureau → department)
+    read_days: int  # R8.1: read and submit to the leader
+    reply_days: int  # R8.2: reply, reading included
+    unit_return_days: int  # R8.3a: a unit returns a case outside its duties
+    district_return_days: int  # R8.3b: a district bureau asks the city bureau to take a case back
+    city_decision_days: int  # R8.3b/D4: the city bureau answers that request
+    review_days: int  # R8.4a: the bureau reviews a reply
+    redo_days: int  # R8.4a: a unit redoes a reply sent back
+    co_handler_lead_days: int  # D6: co-handler's contribution, before the lead's reply deadline
+    repeat_threshold: int  # R8.5: timely replies after which a repeat may be declined
+
+    def __post_init__(self):
+        for f in fields(self):
+            if getattr(self, f.name) < 0:
+                raise ValueError(f"{f.name} cannot be negative")
+        if self.co_handler_lead_days >= self.reply_days:
+            raise ValueError("co_handler_lead_days must be shorter than reply_days")
+
+
+FUZHOU_2007 = PolicyTerms(
+    forward_days=0,
+    dispatch_days=1,
+    read_days=2,
+    reply_days=10,
+    unit_return_days=2,
+    district_return_days=1,
+    city_decision_days=1,
+    review_days=2,
+    redo_days=3,
+    co_handler_lead_days=3,
+    repeat_threshold=3,
+)
+
+TERM_NAMES = tuple(f.name for f in fields(PolicyTerms))
