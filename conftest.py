@@ -8,10 +8,12 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the Fuzhou demo organisation."""
+    from hotline.cases.demo import load_categories
     from hotline.organisation.demo import load_fuzhou_demo
 
     with django_db_blocker.unblock():
         load_fuzhou_demo()
+        load_categories()
 
 
 @pytest.fixture

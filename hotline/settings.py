@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "hotline.organisation",
     "hotline.calendar",
     "hotline.policy",
+    "hotline.notifications",
+    "hotline.cases",
     "hotline.workbench",
 ]
 
@@ -97,8 +99,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # test database be UTF-8 whatever template1 is.
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
 else:
+    # IMMEDIATE: a writing transaction takes the lock at BEGIN, so two
+    # concurrent actions queue instead of failing to upgrade their lock.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisation.User"
@@ -135,6 +140,12 @@ STORAGES = {
         )
     },
 }
+
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"
+
+# Case numbers: prefix + received date + sequence, e.g. FZ2026112600123.
+HOTLINE_CASE_PREFIX = os.environ.get("HOTLINE_CASE_PREFIX", "FZ")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

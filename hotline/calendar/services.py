@@ -3,7 +3,9 @@ dates for provisional years from the shipped data (D1)."""
 
 from datetime import date
 
+from django.db import transaction
 from django.db.models import Count, Max
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,3 +62,13 @@ def unconfirmed_year_warnings(today: date | None = None) -> list[str]:
         for year in years
         if year not in confirmed
     ]
+
+
+# Sent with `year` after a change to that year's schedule has committed.
+calendar_changed = Signal()
+
+
+def announce_change(year: int) -> None:
+    """Tell the rest of the app, once the change is committed, that a
+    year's schedule changed (the cases app recomputes open clocks, D1)."""
+    transaction.on_commit(lambda: calendar_changed.send(sender=CalendarYear, year=year))

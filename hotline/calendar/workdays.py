@@ -139,6 +139,13 @@ class WorkCalendar:
         self._index(d)
         return d.year not in self.confirmed_years
 
+    def is_provisional_between(self, a: date, b: date) -> bool:
+        """True when counting from a to b crosses a year with no confirmed
+        schedule: a deadline so computed is provisional (D1)."""
+        self._index(a)
+        self._index(b)
+        return any(y not in self.confirmed_years for y in range(a.year, b.year + 1))
+
     def add_working_days(self, d: date, n: int) -> date:
         """The n-th working day strictly after d (strictly before it for n < 0).
 

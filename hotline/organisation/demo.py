@@ -180,11 +180,16 @@ def load_fuzhou_demo() -> list[DemoLogin]:
         for unit_name, role in login.grants:
             grant_role(actor=admin, person=person, unit=by_name[unit_name], role=role)
 
-    # Every unit names a leader in charge and a handler (R10); the people
-    # without a demo login cannot sign in.
+    # Every unit names a leader in charge and a handler (R10), every bureau
+    # its dispatcher and reviewer, every efficiency office a supervisor. The
+    # people without a demo login cannot sign in.
     names = _roster_names()
+    extra = {
+        Unit.Kind.PETITION_BUREAU: (Role.DISPATCHER, Role.REVIEWER),
+        Unit.Kind.EFFICIENCY_OFFICE: (Role.SUPERVISOR,),
+    }
     for unit in Unit.objects.order_by("id"):
-        for role in (Role.LEADER, Role.HANDLER):
+        for role in (Role.LEADER, Role.HANDLER, *extra.get(unit.kind, ())):
             if unit.role_grants.filter(role=role).exists():
                 continue
             person = User(username=f"u{unit.pk}_{role}", name=next(names))

@@ -165,6 +165,18 @@ def test_is_provisional_D1(cal, day, provisional):
     assert cal.is_provisional(D(day)) is provisional
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "provisional"),
+    [
+        ("2026-12-20", "2026-12-31", False),  # all in a published year
+        ("2026-12-28", "2027-01-04", True),  # a deadline counted into 2027
+        ("2025-12-28", "2026-01-05", False),  # across two published years
+    ],
+)
+def test_is_provisional_between_D1(cal, a, b, provisional):
+    assert cal.is_provisional_between(D(a), D(b)) is provisional
+
+
 @pytest.mark.parametrize("day", ["2003-12-31", "2101-01-01"])
 def test_outside_the_calendar_is_an_error_not_a_guess(cal, day):
     with pytest.raises(CalendarRangeError):

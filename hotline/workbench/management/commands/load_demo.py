@@ -1,16 +1,20 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from hotline.cases.demo import load_categories
 from hotline.organisation.demo import DEMO_PASSWORD, LOGINS, demo_is_loaded, load_fuzhou_demo
 
 
 class Command(BaseCommand):
-    help = "Load the Fuzhou demo organisation and logins into an empty database."
+    help = "Load the Fuzhou demo organisation, categories and logins into an empty database."
 
     def handle(self, *args, **options):
         if demo_is_loaded():
             self.stdout.write("The demo data is already loaded.")
         else:
-            load_fuzhou_demo()
+            with transaction.atomic():
+                load_fuzhou_demo()
+                load_categories()
             self.stdout.write(self.style.SUCCESS("Loaded the Fuzhou demo organisation."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in LOGINS:

@@ -1,0 +1,177 @@
+"""Watching the clocks: breaches (D3, D4, D5) and calendar changes (D1)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from hotline.calendar.services import database_calendar
+from hotline.calendar.workdays import SHANGHAI
+from hotline.organisation.models import Role, RoleGrant
+
+from .actions import lapse_take_back
+from .models import Assignment, Case, Clock, Event, Violation
+
+CHUNK = 5000
+
+# Which breach is a violation against the unit and its person (R11, D5).
+VIOLATION_FOR = {
+    Clock.Kind.READ: Violation.Kind.LATE_READ,
+    Clock.Kind.REPLY: Violation.Kind.LAPSED,
+    Clock.Kind.REDO: Violation.Kind.OVERDUE,
+}
+
+
+@dataclass
+class BreachReport:
+    breached: int = 0
+    violations: int = 0
+    lapsed_requests: int = 0
+
+
+def running_clocks():
+    return Clock.objects.filter(
+        met_at__isnull=True, breached_at__isnull=True, cancelled_at__isnull=True
+    )
+
+
+def _first_handlers(unit_ids) -> dict[int, int]:
+    first: dict[int, int] = {}
+    for unit_id, user_id in (
+        RoleGrant.objects.filter(unit_id__in=unit_ids, role=Role.HANDLER)
+        .order_by("granted_at", "id")
+        .values_list("unit_id", "user_id")
+    ):
+        first.setdefault(unit_id, user_id)
+    return first
+
+
+@transaction.atomic
+def breach_due_clocks(now: datetime | None = None) -> BreachReport:
+    """Mark every clock due by `now` and not met as breached at its due time,
+    in set-based passes whose cost follows the number of clocks due.
+
+    A breached reply clock flags the assignment and the case lapsed, a
+    breached redo clock flags the case overdue (D5); these and late reads
+    are recorded as violations (R11). A breached return-decision clock lets
+    the district's request lapse (D4). Safe to run twice, or in two workers
+    at once: locked rows are skipped and a clock is breached only once.
+    """
+    now = now or timezone.now()
+    due = list(
+        running_clocks()
+        .filter(due_at__lte=now)
+        .select_for_update(skip_locked=True)
+        .values_list("id", "kind", "case_id", "assignment_id", "unit_id", "due_at")
+    )
+    report = BreachReport(breached=len(due))
+    if not due:
+        return report
+    ids = [row[0] for row in due]
+    for i in range(0, len(ids), CHUNK):
+        Clock.objects.filter(pk__in=ids[i : i + CHUNK]).update(breached_at=F("due_at"))
+
+    by_kind: dict[str, list[tuple]] = {}
+    for row in due:
+        by_kind.setdefault(row[1], []).append(row)
+
+    lapsed_assignments = [r[3] for r in by_kind.get(Clock.Kind.REPLY, [])]
+    lapsed_cases = {r[2] for r in by_kind.get(Clock.Kind.REPLY, [])}
+    overdue_cases = {r[2] for r in by_kind.get(Clock.Kind.REDO, [])}
+    for i in range(0, len(lapsed_assignments), CHUNK):
+        Assignment.objects.filter(pk__in=lapsed_assignments[i : i + CHUNK]).update(flag_lapsed=True)
+    for flag, case_ids in (("flag_lapsed", lapsed_cases), ("flag_overdue", overdue_cases)):
+        case_ids = list(case_ids)
+        for i in range(0, len(case_ids), CHUNK):
+            Case.objects.filter(pk__in=case_ids[i : i + CHUNK]).update(
+                **{flag: True}, version=F("version") + 1
+            )
+
+    violating = [r for r in due if r[1] in VIOLATION_FOR]
+    assignment_ids = [r[3] for r in violating]
+    readers = dict(
+        Assignment.objects.filter(pk__in=assignment_ids, read_by__isnull=False).values_list(
+            "pk", "read_by_id"
+        )
+    )
+    handlers = _first_handlers({r[4] for r in violating})
+    created = Violation.objects.bulk_create(
+        [
+            Violation(
+                kind=VIOLATION_FOR[kind],
+                case_id=case_id,
+                clock_id=clock_id,
+                unit_id=unit_id,
+                person_id=readers.get(assignment_id, handlers.get(unit_id)),
+                occurred_at=due_at,
+            )
+            for clock_id, kind, case_id, assignment_id, unit_id, due_at in violating
+        ],
+        batch_size=CHUNK,
+        ignore_conflicts=True,
+    )
+    report.violations = len(created)
+    Event.objects.bulk_create(
+        [
+            Event(
+                case_id=case_id,
+                assignment_id=assignment_id,
+                action="clock_breached",
+                at=due_at,
+                details={"clock": clock_id, "kind": kind, "unit": unit_id},
+            )
+            for clock_id, kind, case_id, assignment_id, unit_id, due_at in due
+        ],
+        batch_size=CHUNK,
+    )
+
+    requests = by_kind.get(Clock.Kind.RETURN_DECISION, [])
+    if requests:
+        calendar = database_calendar()
+        for clock in Clock.objects.filter(pk__in=[r[0] for r in requests]):
+            lapse_take_back(clock=clock, calendar=calendar)
+        report.lapsed_requests = len(requests)
+    return report
+
+
+@transaction.atomic
+def recompute_open_clocks(year: int) -> int:
+    """D1: after a year's schedule is entered or changed, every running
+    clock whose span touches that year gets its due time counted again; each
+    change is an event in its case's history. Returns how many changed."""
+    calendar = database_calendar()
+    start = datetime(year, 1, 1, tzinfo=SHANGHAI)
+    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    changed, events = [], []
+    now = timezone.now()
+    clocks = running_clocks().filter(started_at__lt=end, due_at__gt=start)
+    for clock in clocks.select_for_update().iterator(chunk_size=2000):
+        due = calendar.deadline(clock.started_at, clock.working_days)
+        provisional = calendar.is_provisional_between(
+            timezone.localtime(clock.started_at, SHANGHAI).date(), (due - timedelta(days=1)).date()
+        )
+        if due == clock.due_at and provisional == clock.provisional:
+            continue
+        events.append(
+            Event(
+                case_id=clock.case_id,
+                assignment_id=clock.assignment_id,
+                action="clock_recomputed",
+                at=now,
+                details={
+                    "clock": clock.pk,
+                    "kind": clock.kind,
+                    "old_due": clock.due_at.isoformat(),
+                    "new_due": due.isoformat(),
+                    "provisional": provisional,
+                    "year": year,
+                },
+            )
+        )
+        clock.due_at, clock.provisional = due, provisional
+        changed.append(clock)
+    Clock.objects.bulk_update(changed, ["due_at", "provisional"], batch_size=1000)
+    Event.objects.bulk_create(events, batch_size=1000)
+    return len(changed)

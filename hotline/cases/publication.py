@@ -1,0 +1,65 @@
+"""What the public may see of a case (R9, D8).
+
+Published cases never show the requester's name, phone, ID number or
+address, and mobile and ID numbers inside the free text are masked; internal
+cases never appear at all. The portal and the API read cases only through
+here.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Case, HandlingMode
+
+MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![\dA-Za-z])")
+LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)")
+
+
+def mask(text: str, *, names: tuple[str, ...] = ()) -> str:
+    text = ID_NUMBER.sub(lambda m: m.group(1) + "********" + m.group(2), text)
+    text = MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+    text = LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+    for name in names:
+        if len(name) >= 2:
+            text = text.replace(name, name[0] + "*" * (len(name) - 1))
+    return text
+
+
+def published_cases():
+    """Closed public cases whose result may be published (R9)."""
+    return Case.objects.filter(state="closed", published=True, handling_mode=HandlingMode.PUBLIC)
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    number: str
+    category: str
+    location: str
+    content: str
+    result: str
+    received_at: datetime
+    closed_at: datetime
+    units: tuple[str, ...]
+
+
+def public_record(case: Case) -> PublicRecord:
+    """The published form of a case; refuses anything not published."""
+    if not published_cases().filter(pk=case.pk).exists():
+        raise LookupError("this case is not published")
+    names = (case.requester.name,)
+    return PublicRecord(
+        number=case.number,
+        category=case.category.name if case.category else "",
+        location=mask(case.location, names=names),
+        content=mask(case.content, names=names),
+        result=mask(case.result, names=names),
+        received_at=case.received_at,
+        closed_at=case.closed_at,
+        units=tuple(
+            case.assignments.exclude(state="withdrawn")
+            .order_by("part__number", "id")
+            .values_list("unit__name", flat=True)
+        ),
+    )

@@ -1,0 +1,69 @@
+"""Likely repeats (D7): same requester identity and similar content."""
+
+import re
+
+import rjieba
+
+# Two texts are "similar" when they share this share of their words: high
+# enough that two different complaints by one caller are not confused.
+SIMILARITY = 0.5
+_WORD = re.compile(r"\w")
+
+
+def normalise_phone(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits if 7 <= len(digits) <= 12 else ""
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(w for w in rjieba.cut(text) if len(w) > 1 and _WORD.search(w))
+
+
+def similarity(a: str, b: str) -> float:
+    wa, wb = words(a), words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def find_likely_repeats(case):
+    """Earlier cases of the same requester (phone or ID number) with
+    similar content, newest first."""
+    from django.db.models import Q
+
+    from .models import Case
+
+    requester = case.requester
+    identity = Q()
+    if requester.phone:
+        identity |= Q(requester__phone=requester.phone)
+    if requester.id_number:
+        identity |= Q(requester__id_number=requester.id_number)
+    if not identity:
+        return []
+    earlier = (
+        Case.objects.filter(identity, received_at__lte=case.received_at)
+        .exclude(pk=case.pk)
+        .order_by("-received_at")[:200]
+    )
+    return [c for c in earlier if similarity(c.content, case.content) >= SIMILARITY]
+
+
+def timely_reply_count(case) -> int:
+    """D7: how many earlier likely repeats were closed with every reply
+    given on time (each part's reply or redo clock met before it was due)."""
+    from django.db.models import F, Q
+
+    from .models import Clock
+
+    count = 0
+    for earlier in find_likely_repeats(case):
+        if earlier.state != "closed":
+            continue
+        replies = Clock.objects.filter(case=earlier, kind__in=("reply", "redo"))
+        late = replies.filter(Q(met_at__isnull=True) | Q(met_at__gt=F("due_at")))
+        if replies.exists() and not late.exists():
+            count += 1
+    return count
