@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export HOTLINE_ENV ?= development
 
-.PHONY: install demo serve test lint format bench messages clean
+.PHONY: install demo test lint format bench rules messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -35,6 +35,9 @@ format: install
 
 bench: install
 	$(BIN)/python bench/calendar_deadline.py
+
+rules: install
+	$(BIN)/python scripts/rule_coverage.py
 
 # Needs GNU gettext (Debian: gettext). The compiled catalogues are committed.
 messages: install

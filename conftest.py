@@ -28,3 +28,27 @@ def person():
     from hotline.organisation.models import User
 
     return lambda username: User.objects.get(username=username)
+
+
+@pytest.fixture
+def committed_demo(transactional_db):
+    """For tests whose data must be committed (several real connections).
+
+    A transactional test empties every table when it ends, seeded ones
+    included, so the next one puts the seeds and the demo back first."""
+    import importlib
+
+    from django.apps import apps
+
+    from hotline.cases.demo import load_categories
+    from hotline.organisation.demo import demo_is_loaded, load_fuzhou_demo
+
+    if demo_is_loaded():
+        return
+    for module in (
+        "hotline.calendar.migrations.0002_seed_published_schedules",
+        "hotline.policy.migrations.0002_fuzhou_policy",
+    ):
+        importlib.import_module(module).seed(apps, None)
+    load_fuzhou_demo()
+    load_categories()

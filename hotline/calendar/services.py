@@ -16,11 +16,10 @@ _cached: tuple[tuple, WorkCalendar] | None = None
 
 
 def _revision() -> tuple:
-    """Changes whenever a year or a day is added, edited or removed."""
+    """Changes whenever a year or a day is added, edited or removed (a
+    day's change touches its year, see signals)."""
     return tuple(
-        CalendarYear.objects.aggregate(
-            years=Count("id", distinct=True), touched=Max("updated_at"), days=Count("days")
-        ).values()
+        CalendarYear.objects.aggregate(years=Count("id"), touched=Max("updated_at")).values()
     )
 
 

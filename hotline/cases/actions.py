@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -76,15 +75,28 @@ def _require(actor: User | None, action: str, unit: Unit) -> None:
     """The actor must hold the role the transition table names for `action`
     in `unit`."""
     role = workflow.BY_ACTION[action].role
-    if (
-        actor is None
-        or not actor.is_active
-        or not RoleGrant.objects.filter(user=actor, unit=unit, role=role).exists()
-    ):
+    if actor is None or not actor.is_active or (unit.pk, role) not in actor.grants():
         raise NotAllowed(
             _("Only the %(role)s of %(unit)s may do this.")
             % {"role": _role_label(role), "unit": unit.name}
         )
+
+
+def _held_unit(actor: User | None, action: str, **unit_is) -> Unit:
+    """The unit of the given kind (and level) in which the actor holds the
+    role the table names for `action`, from the actor's roles."""
+    role = workflow.BY_ACTION[action].role
+    if actor is not None and actor.is_active:
+        for (_unit_id, held), unit in actor.grants().items():
+            if held == role and all(getattr(unit, k) == v for k, v in unit_is.items()):
+                return unit
+    raise NotAllowed(
+        _("Only the %(role)s of the right unit may do this.") % {"role": _role_label(role)}
+    )
+
+
+def _require_city_bureau(actor: User | None, action: str) -> Unit:
+    return _held_unit(actor, action, kind=Unit.Kind.PETITION_BUREAU, level=Unit.Level.CITY)
 
 
 def _role_label(role: str) -> str:
@@ -105,6 +117,10 @@ def _check(action: str, state: str | None, assignment_role: str | None = None):
 
 def _lock(case_id: int, expected_version: int | None) -> Case:
     case = Case.objects.select_for_update().select_related("policy", "requester").get(pk=case_id)
+    return _checked_version(case, expected_version)
+
+
+def _checked_version(case: Case, expected_version: int | None) -> Case:
     if expected_version is not None and case.version != expected_version:
         raise CaseChanged(_("This case has changed since you opened it. Reload to see it now."))
     return case
@@ -123,8 +139,11 @@ def _refresh_state(case: Case) -> None:
     case.state = workflow.case_state_from_parts(list(case.parts.values_list("state", flat=True)))
 
 
-def _event(case, action, actor, unit, at, *, part=None, assignment=None, **details) -> Event:
-    return Event.objects.create(
+def _event(
+    case, action, actor, unit, at, *, part=None, assignment=None, save=True, **details
+) -> Event:
+    """A history row; `save=False` leaves it for a bulk insert."""
+    return (Event.objects.create if save else Event)(
         case=case,
         part=part,
         assignment=assignment,
@@ -146,9 +165,12 @@ def _clock(
     *,
     part=None,
     assignment=None,
+    save: bool = True,
 ) -> Clock:
+    """A clock of `days` working days from `at` (D1, D3); `save=False`
+    leaves it for a bulk insert."""
     due = calendar.deadline(at, days)
-    return Clock.objects.create(
+    clock = Clock(
         kind=kind,
         case=case,
         part=part,
@@ -161,6 +183,9 @@ def _clock(
             timezone.localtime(at, SHANGHAI).date(), (due - timedelta(days=1)).date()
         ),
     )
+    if save:
+        clock.save()
+    return clock
 
 
 def _running(**filters):
@@ -183,14 +208,17 @@ def _text(value: str, field_name: str, message: str) -> str:
 
 
 def _next_number(received_at: datetime) -> str:
+    """The day's next sequence number, in one statement that two
+    transactions cannot both get (PostgreSQL and SQLite alike)."""
     day = timezone.localtime(received_at, SHANGHAI).date()
-    try:
-        with transaction.atomic():
-            CaseNumberCounter.objects.get_or_create(day=day)
-    except IntegrityError:
-        pass  # created meanwhile by another transaction
-    CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = CaseNumberCounter.objects.values_list("last", flat=True).get(day=day)
+    table = CaseNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [day],
+        )
+        (last,) = cursor.fetchone()
     return f"{settings.HOTLINE_CASE_PREFIX}{day:%Y%m%d}{last:05d}"
 
 
@@ -287,19 +315,7 @@ def register_case(
     """R5: the service center registers a phone, fax, SMS or email case and
     forwards it to the city bureau the same day (D2)."""
     _check("register", None)
-    grant = (
-        RoleGrant.objects.filter(
-            user=actor,
-            role=workflow.BY_ACTION["register"].role,
-            unit__kind=Unit.Kind.SERVICE_CENTER,
-        )
-        .select_related("unit")
-        .first()
-        if actor and actor.is_active
-        else None
-    )
-    if grant is None:
-        raise NotAllowed(_("Only service center agents register cases."))
+    center = _held_unit(actor, "register", kind=Unit.Kind.SERVICE_CENTER)
     if channel not in SERVICE_CENTER_CHANNELS:
         raise InvalidInput(
             _("The service center registers phone, fax, SMS and email cases."), field="channel"
@@ -316,19 +332,34 @@ def register_case(
         category=category,
         disclosure_allowed=disclosure_allowed,
         received_at=received_at,
-        state=C.REGISTERED,
+        state=C.SCREENING if forward else C.REGISTERED,
         registered_by=actor,
     )
     calendar = database_calendar()
-    _clock(calendar, Clock.Kind.FORWARD, case, grant.unit, received_at, case.policy.forward_days)
-    _event(case, "register", actor, grant.unit, now, channel=channel)
+    policy = case.policy
+    clocks = [
+        _clock(
+            calendar, Clock.Kind.FORWARD, case, center, received_at, policy.forward_days, save=False
+        )
+    ]
+    events = [_event(case, "register", actor, center, now, save=False, channel=channel)]
     if forward:
-        _forward(case, actor, grant.unit, now, calendar)
+        # Registered and forwarded in one go, as the intake page does.
+        _check("forward", C.REGISTERED)
+        bureau = city_bureau()
+        clocks[0].met_at = now
+        clocks.append(
+            _clock(
+                calendar, Clock.Kind.DISPATCH, case, bureau, now, policy.dispatch_days, save=False
+            )
+        )
+        events.append(_event(case, "forward", actor, center, now, save=False, to=bureau.name))
+    Clock.objects.bulk_create(clocks)
+    Event.objects.bulk_create(events)
     return case
 
 
 def _forward(case: Case, actor: User, unit: Unit, now: datetime, calendar) -> None:
-    _check("forward", case.state)
     bureau = city_bureau()
     _meet(now, case=case, kind=Clock.Kind.FORWARD)
     case.state = C.SCREENING
@@ -383,10 +414,9 @@ def submit_online(
 
 
 def _screening(action: str, actor: User, case_id: int, expected_version: int | None):
+    bureau = _require_city_bureau(actor, action)
     case = _lock(case_id, expected_version)
     _check(action, case.state)
-    bureau = city_bureau()
-    _require(actor, action, bureau)
     return case, bureau
 
 
@@ -594,52 +624,49 @@ def _carry_out_plan(
         if plan.sole
         else [(plan.lead, AROLE.LEAD), *((u, AROLE.CO) for u in plan.co)]
     )
-    for unit, role in members:
-        assignment = Assignment.objects.create(
-            part=part,
-            case=case,
-            unit=unit,
-            role=role,
-            dispatched_by=bureau,
-            dispatched_at=now,
-            state=A.RECEIVED,
-        )
-        # D3: the reply clock starts on receipt, reading included (R8.2);
-        # D6: a co-handler reads on the lead's clock and contributes
-        # co_handler_lead_days before the lead's reply is due, which is the
-        # same as reply_days − co_handler_lead_days from receipt.
-        _clock(
-            calendar,
-            Clock.Kind.READ,
-            case,
-            unit,
-            now,
-            policy.read_days,
-            part=part,
-            assignment=assignment,
-        )
-        if role == AROLE.CO:
+    assignments = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                part=part,
+                case=case,
+                unit=unit,
+                role=role,
+                dispatched_by=bureau,
+                dispatched_at=now,
+                state=A.RECEIVED,
+            )
+            for unit, role in members
+        ]
+    )
+    # D3: the reply clock starts on receipt, reading included (R8.2);
+    # D6: a co-handler reads on the lead's clock and contributes
+    # co_handler_lead_days before the lead's reply is due, which is the
+    # same as reply_days − co_handler_lead_days from receipt.
+    periods = {
+        Clock.Kind.READ: policy.read_days,
+        Clock.Kind.REPLY: policy.reply_days,
+        Clock.Kind.CONTRIBUTION: policy.reply_days - policy.co_handler_lead_days,
+    }
+    Clock.objects.bulk_create(
+        [
             _clock(
                 calendar,
-                Clock.Kind.CONTRIBUTION,
+                kind,
                 case,
-                unit,
+                a.unit,
                 now,
-                policy.reply_days - policy.co_handler_lead_days,
+                periods[kind],
                 part=part,
-                assignment=assignment,
+                assignment=a,
+                save=False,
             )
-        else:
-            _clock(
-                calendar,
-                Clock.Kind.REPLY,
-                case,
-                unit,
-                now,
-                policy.reply_days,
-                part=part,
-                assignment=assignment,
+            for a in assignments
+            for kind in (
+                Clock.Kind.READ,
+                Clock.Kind.CONTRIBUTION if a.role == AROLE.CO else Clock.Kind.REPLY,
             )
+        ]
+    )
     _event(
         case,
         "dispatch",
@@ -665,9 +692,8 @@ def dispatch_case(
     """R4, R7, R8.6, R8.7: the city bureau's first dispatch, in one or
     several parts at once, each to a city department (sole, or lead with
     co-handlers) or to a district bureau."""
+    bureau = _require_city_bureau(actor, "dispatch")
     case = _lock(case.pk, expected_version)
-    bureau = city_bureau()
-    _require(actor, "dispatch", bureau)
     if case.state != C.DISPATCHING:
         _check("dispatch", case.state)
     if case.handling_mode == HandlingMode.UNDECIDED:
@@ -707,8 +733,13 @@ def dispatch_case(
 
 
 def _lock_part(part: Part, expected_version: int | None) -> tuple[Case, Part]:
-    case = _lock(part.case_id, expected_version)
-    return case, Part.objects.select_related("holder_bureau").get(pk=part.pk)
+    """Lock the part's case and read both in one query."""
+    part = (
+        Part.objects.select_related("case__policy", "case__requester", "holder_bureau")
+        .select_for_update(of=("case",))
+        .get(pk=part.pk)
+    )
+    return _checked_version(part.case, expected_version), part
 
 
 @transaction.atomic
@@ -808,9 +839,8 @@ def decide_take_back(
     """R8.3b: the city bureau takes the part back (fresh dispatch clock at
     the city) or leaves it with the district (whose dispatch clock starts
     again, as when the request lapses, D4)."""
+    city = _require_city_bureau(actor, "decide_take_back")
     case, part = _lock_part(part, expected_version)
-    city = city_bureau()
-    _require(actor, "decide_take_back", city)
     _check("decide_take_back", part.state)
     now = timezone.now()
     request = part.return_requests.get(
@@ -883,8 +913,17 @@ def lapse_take_back(*, clock: Clock, calendar: WorkCalendar) -> None:
 
 
 def _lock_assignment(assignment: Assignment, expected_version: int | None):
-    case = _lock(assignment.case_id, expected_version)
-    return case, Assignment.objects.select_related("unit", "part").get(pk=assignment.pk)
+    """Lock the assignment's case and read both in one query."""
+    assignment = (
+        Assignment.objects.select_related(
+            "case__policy", "case__requester", "unit", "part", "dispatched_by"
+        )
+        .select_for_update(of=("case",))
+        .get(pk=assignment.pk)
+    )
+    case = _checked_version(assignment.case, expected_version)
+    assignment.part.case = case
+    return case, assignment
 
 
 def _unit_action(action, actor, assignment, expected_version):
@@ -1330,10 +1369,9 @@ def escalate_case(
     """R8.8: the bureau summarises a difficult case for the general office's
     leader in charge (main recipient), with a copy to the committee's or
     government's leader in charge."""
+    bureau = _require_city_bureau(actor, "escalate")
     case = _lock(case.pk, expected_version)
     _check("escalate", case.state)
-    bureau = city_bureau()
-    _require(actor, "escalate", bureau)
     summary = _text(summary, "summary", _("Write the summary for the general office."))
     offices = [main_recipient, *copy_recipients]
     if any(u.kind != Unit.Kind.GENERAL_OFFICE for u in offices):
@@ -1410,10 +1448,9 @@ def close_case(
 ) -> Case:
     """R9: once every part's reply is approved, the result goes back through
     the original channel and, unless R9 says otherwise, is published."""
+    bureau = _require_city_bureau(actor, "close")
     case = _lock(case.pk, expected_version)
     _check("close", case.state)
-    bureau = city_bureau()
-    _require(actor, "close", bureau)
     if not result.strip():
         latest = {}
         for reply in _approved_replies(case):
@@ -1454,10 +1491,9 @@ def reopen_for_redo(
 ) -> Case:
     """D9: after a dissatisfied rating the city bureau may open a redo: every
     part's reply goes back to its unit with a fresh redo clock."""
+    bureau = _require_city_bureau(actor, "reopen")
     case = _lock(case.pk, expected_version)
     _check("reopen", case.state)
-    bureau = city_bureau()
-    _require(actor, "reopen", bureau)
     if case.satisfaction != "dissatisfied":
         raise WrongState(_("Only a case the requester was dissatisfied with can be reopened (D9)."))
     reasons = _text(reasons, "reasons", _("Say what the redo should address."))

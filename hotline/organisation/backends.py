@@ -11,11 +11,7 @@ class AdministratorRoleBackend:
     def _is_administrator(self, user_obj) -> bool:
         if not user_obj.is_active or user_obj.is_anonymous:
             return False
-        cached = getattr(user_obj, "_hotline_is_administrator", None)
-        if cached is None:
-            cached = user_obj.holds(Role.ADMINISTRATOR)
-            user_obj._hotline_is_administrator = cached
-        return cached
+        return user_obj.holds(Role.ADMINISTRATOR)
 
     def has_perm(self, user_obj, perm, obj=None):
         return self._is_administrator(user_obj)

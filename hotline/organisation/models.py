@@ -155,11 +155,25 @@ class User(AbstractUser):
     def get_short_name(self):
         return self.name
 
+    def grants(self) -> dict[tuple[int, str], "Unit"]:
+        """The units this person holds each role in, keyed (unit id, role).
+
+        Read once per user object (a request, a job) and kept on it; the
+        roster functions clear it when they change this person's roles."""
+        cached = self.__dict__.get("_grants")
+        if cached is None:
+            cached = {
+                (g.unit_id, g.role): g.unit
+                for g in RoleGrant.objects.filter(user=self).select_related("unit")
+            }
+            self.__dict__["_grants"] = cached
+        return cached
+
+    def forget_grants(self) -> None:
+        self.__dict__.pop("_grants", None)
+
     def holds(self, role: str, unit: Unit | None = None) -> bool:
-        grants = self.role_grants.filter(role=role)
-        if unit is not None:
-            grants = grants.filter(unit=unit)
-        return grants.exists()
+        return any(r == role and (unit is None or u == unit.pk) for u, r in self.grants())
 
 
 class RoleGrant(models.Model):

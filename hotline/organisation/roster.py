@@ -53,6 +53,7 @@ def check_grant(*, actor: User, person: User, unit: Unit, role: str) -> None:
 def grant_role(*, actor: User, person: User, unit: Unit, role: str) -> RoleGrant:
     check_grant(actor=actor, person=person, unit=unit, role=role)
     grant = RoleGrant.objects.create(user=person, unit=unit, role=role)
+    person.forget_grants()
     RosterChange.objects.create(
         unit=unit, person=person, role=role, change=RosterChange.Change.ADDED, changed_by=actor
     )
@@ -65,6 +66,7 @@ def revoke_role(*, actor: User, grant: RoleGrant) -> None:
     deleted, _rows = RoleGrant.objects.filter(pk=grant.pk).delete()
     if not deleted:
         raise ValidationError(_("This role had already been removed."))
+    grant.user.forget_grants()
     RosterChange.objects.create(
         unit=grant.unit,
         person=grant.user,

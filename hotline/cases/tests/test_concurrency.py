@@ -1,0 +1,96 @@
+"""Two people acting on one case at the same moment, on two real PostgreSQL
+connections: one wins, the other is told the case changed; never a mix."""
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from hotline.cases import actions
+from hotline.cases.errors import WorkflowError
+from hotline.cases.models import Case
+from hotline.cases.tests.conftest import Flow, staff
+from hotline.organisation.models import User
+from hotline.organisation.roster import grant_role
+
+pytestmark = [
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="row locks between two connections need PostgreSQL (CI runs it)",
+    ),
+]
+CGW = "福州市城市管理委员会"
+
+
+def race(*attempts):
+    """Run the attempts on their own connections, released together."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes = [None] * len(attempts)
+
+    def run(i, attempt):
+        try:
+            barrier.wait()
+            attempt()
+            outcomes[i] = "ok"
+        except WorkflowError as error:
+            outcomes[i] = error.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+def test_two_handlers_read_the_same_assignment_at_once(committed_demo):
+    flow = Flow()
+    assignment = flow.to(flow.phone_case(), CGW)
+    second = User.objects.create_user(username="second_handler", password="pw-123456x", name="二号")
+    grant_role(
+        actor=User.objects.get(username="admin"),
+        person=second,
+        unit=assignment.unit,
+        role="handler",
+    )
+    version = Case.objects.get(pk=assignment.case_id).version
+
+    outcomes = race(
+        lambda: actions.read_assignment(
+            actor=staff(CGW, "handler"), assignment=assignment, expected_version=version
+        ),
+        lambda: actions.read_assignment(
+            actor=second, assignment=assignment, expected_version=version
+        ),
+    )
+    assert outcomes == ["case_changed", "ok"]
+    assert assignment.case.events.filter(action="read").count() == 1
+
+
+def test_approve_and_send_back_at_once_leave_one_consistent_outcome(committed_demo):
+    flow = Flow()
+    assignment = flow.to(flow.phone_case(), CGW)
+    flow.handle(assignment)
+    part = assignment.part
+    other = User.objects.create_user(username="second_reviewer", password="pw-123456x", name="审二")
+    grant_role(
+        actor=User.objects.get(username="admin"),
+        person=other,
+        unit=flow.city_reviewer.role_grants.get(role="reviewer").unit,
+        role="reviewer",
+    )
+
+    outcomes = race(
+        lambda: actions.review_reply(actor=flow.city_reviewer, part=part, approve=True),
+        lambda: actions.review_reply(actor=other, part=part, approve=False, reasons="不完整"),
+    )
+    assert outcomes == ["ok", "wrong_state"]
+    part.refresh_from_db()
+    reply = assignment.replies.get()
+    assignment.refresh_from_db()
+    expected = {"approved": ("approved", "done"), "redo": ("redo", "redo")}[reply.review_decision]
+    assert (part.state, assignment.state) == expected
+    assert assignment.case.events.filter(action="review").count() == 1
