@@ -89,6 +89,8 @@ def main() -> int:
     t0 = time.perf_counter()
     for i in range(20, 20 + cases):
         one(i)
+        if os.environ.get("BENCH_PROGRESS") and i % 100 == 19:
+            print(f"  {i - 19} cases: {time.perf_counter() - t0:.1f} s", flush=True)
     elapsed = time.perf_counter() - t0
     rate = cases / elapsed
     print(
