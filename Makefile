@@ -35,6 +35,8 @@ format: install
 
 bench: install
 	$(BIN)/python bench/calendar_deadline.py
+	$(BIN)/python bench/breach_clocks.py
+	$(BIN)/python bench/case_path.py
 
 rules: install
 	$(BIN)/python scripts/rule_coverage.py
