@@ -116,7 +116,12 @@ def _check(action: str, state: str | None, assignment_role: str | None = None):
 
 
 def _lock(case_id: int, expected_version: int | None) -> Case:
-    case = Case.objects.select_for_update().select_related("policy", "requester").get(pk=case_id)
+    # of=self: lock the case row only, not the policy every case shares.
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("policy", "requester")
+        .get(pk=case_id)
+    )
     return _checked_version(case, expected_version)
 
 
@@ -733,13 +738,15 @@ def dispatch_case(
 
 
 def _lock_part(part: Part, expected_version: int | None) -> tuple[Case, Part]:
-    """Lock the part's case and read both in one query."""
-    part = (
-        Part.objects.select_related("case__policy", "case__requester", "holder_bureau")
-        .select_for_update(of=("case",))
-        .get(pk=part.pk)
-    )
-    return _checked_version(part.case, expected_version), part
+    """Lock the part's case, then read the part.
+
+    Two statements on purpose: under READ COMMITTED, a row joined to the
+    one being locked is read from the snapshot taken before the lock wait,
+    so it could be stale once a concurrent action commits."""
+    case = _lock(part.case_id, expected_version)
+    part = Part.objects.select_related("holder_bureau").get(pk=part.pk)
+    part.case = case
+    return case, part
 
 
 @transaction.atomic
@@ -886,7 +893,10 @@ def lapse_take_back(*, clock: Clock, calendar: WorkCalendar) -> None:
     """D4: the city bureau let the request pass its clock: the request lapses
     by itself and the district's dispatch clock starts again from that
     moment. Called by breach_due_clocks inside its transaction."""
-    part = Part.objects.select_for_update().get(pk=clock.part_id)
+    case = _lock(clock.case_id, None)
+    part = Part.objects.select_related("holder_bureau").get(pk=clock.part_id)
+    if part.state != P.TAKE_BACK_REQUESTED:
+        return  # the city bureau answered while the clock was running out
     _check("lapse_take_back", part.state)
     at = clock.due_at
     ReturnRequest.objects.filter(
@@ -894,7 +904,6 @@ def lapse_take_back(*, clock: Clock, calendar: WorkCalendar) -> None:
     ).update(decision=ReturnRequest.Decision.LAPSED, decided_at=at)
     part.state = P.AWAITING_DISPATCH
     part.save(update_fields=["state"])
-    case = Case.objects.select_related("policy").get(pk=part.case_id)
     _clock(
         calendar,
         Clock.Kind.DISPATCH,
@@ -913,16 +922,12 @@ def lapse_take_back(*, clock: Clock, calendar: WorkCalendar) -> None:
 
 
 def _lock_assignment(assignment: Assignment, expected_version: int | None):
-    """Lock the assignment's case and read both in one query."""
-    assignment = (
-        Assignment.objects.select_related(
-            "case__policy", "case__requester", "unit", "part", "dispatched_by"
-        )
-        .select_for_update(of=("case",))
-        .get(pk=assignment.pk)
+    """Lock the assignment's case, then read the assignment (see _lock_part)."""
+    case = _lock(assignment.case_id, expected_version)
+    assignment = Assignment.objects.select_related("unit", "part", "dispatched_by").get(
+        pk=assignment.pk
     )
-    case = _checked_version(assignment.case, expected_version)
-    assignment.part.case = case
+    assignment.case = assignment.part.case = case
     return case, assignment
 
 

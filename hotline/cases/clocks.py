@@ -57,15 +57,30 @@ def breach_due_clocks(now: datetime | None = None) -> BreachReport:
     breached redo clock flags the case overdue (D5); these and late reads
     are recorded as violations (R11). A breached return-decision clock lets
     the district's request lapse (D4). Safe to run twice, or in two workers
-    at once: locked rows are skipped and a clock is breached only once.
+    at once: locked cases are skipped and a clock is breached only once.
     """
     now = now or timezone.now()
-    due = list(
-        running_clocks()
-        .filter(due_at__lte=now)
-        .select_for_update(skip_locked=True)
-        .values_list("id", "kind", "case_id", "assignment_id", "unit_id", "due_at")
+    # Lock in the verbs' order, cases before clocks, so a breach pass and an
+    # action on the same case never deadlock; a case being acted on right
+    # now is skipped and picked up by the next pass (its clocks still
+    # breach at their due time).
+    candidates = list(
+        running_clocks().filter(due_at__lte=now).values_list("case_id", flat=True).distinct()
     )
+    cases = []
+    for i in range(0, len(candidates), CHUNK):
+        cases += (
+            Case.objects.filter(pk__in=candidates[i : i + CHUNK])
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+    due = []
+    for i in range(0, len(cases), CHUNK):
+        due += (
+            running_clocks()
+            .filter(due_at__lte=now, case_id__in=cases[i : i + CHUNK])
+            .values_list("id", "kind", "case_id", "assignment_id", "unit_id", "due_at")
+        )
     report = BreachReport(breached=len(due))
     if not due:
         return report

@@ -94,3 +94,35 @@ def test_approve_and_send_back_at_once_leave_one_consistent_outcome(committed_de
     expected = {"approved": ("approved", "done"), "redo": ("redo", "redo")}[reply.review_decision]
     assert (part.state, assignment.state) == expected
     assert assignment.case.events.filter(action="review").count() == 1
+
+
+def test_a_breach_pass_skips_a_case_being_acted_on_and_takes_it_next_time(committed_demo):
+    """Locks are taken case first, clock second, by verbs and breaches alike,
+    so they cannot deadlock; a case locked by an action waits a pass."""
+    import time_machine
+    from django.db import transaction
+
+    from hotline.cases.clocks import breach_due_clocks
+
+    flow = Flow()
+    case = flow.web_case()
+    holding, release = threading.Event(), threading.Event()
+
+    def act():
+        try:
+            with transaction.atomic():
+                Case.objects.select_for_update().get(pk=case.pk)
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=act)
+    worker.start()
+    holding.wait(10)
+    with time_machine.travel("2099-01-01 00:00 +0800"):
+        first = breach_due_clocks()
+        release.set()
+        worker.join()
+        second = breach_due_clocks()
+    assert (first.breached, second.breached) == (0, 1)
