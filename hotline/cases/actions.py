@@ -36,6 +36,7 @@ from .models import (
     Event,
     HandlingMode,
     InternalReason,
+    Involvement,
     Part,
     RefusalReason,
     Reply,
@@ -44,6 +45,8 @@ from .models import (
     Violation,
 )
 from .repeats import find_likely_repeats, normalise_phone, timely_reply_count
+from .search import segment
+from .violations import record_violations
 from .workflow import AssignmentState as A
 from .workflow import CaseState as C
 from .workflow import PartState as P
@@ -142,6 +145,13 @@ def _refresh_state(case: Case) -> None:
     if case.state in (C.REGISTERED, C.SCREENING, C.REFUSED, C.DECLINED, C.CLOSED):
         return
     case.state = workflow.case_state_from_parts(list(case.parts.values_list("state", flat=True)))
+
+
+def _involve(case: Case, *units: Unit) -> None:
+    """These units take part in the case from now on, and may see it."""
+    Involvement.objects.bulk_create(
+        [Involvement(case=case, unit=u) for u in units], ignore_conflicts=True
+    )
 
 
 def _event(
@@ -288,6 +298,7 @@ def _new_case(
         policy=policy,
         registered_by=registered_by,
         state=state,
+        search_text=segment(content, location),
     )
     case.flag_repeat = bool(find_likely_repeats(case))
     if case.flag_repeat:
@@ -343,9 +354,7 @@ def register_case(
     calendar = database_calendar()
     policy = case.policy
     clocks = [
-        _clock(
-            calendar, Clock.Kind.FORWARD, case, center, received_at, policy.forward_days, save=False
-        )
+        _clock(calendar, Clock.Kind.FORWARD, case, center, now, policy.forward_days, save=False)
     ]
     events = [_event(case, "register", actor, center, now, save=False, channel=channel)]
     if forward:
@@ -361,6 +370,7 @@ def register_case(
         events.append(_event(case, "forward", actor, center, now, save=False, to=bureau.name))
     Clock.objects.bulk_create(clocks)
     Event.objects.bulk_create(events)
+    _involve(case, center)
     return case
 
 
@@ -608,6 +618,7 @@ def _carry_out_plan(
         part.holder_bureau = plan.district_bureau
         part.received_at = now
         part.save(update_fields=["description", "holder_bureau", "received_at"])
+        _involve(case, plan.district_bureau)
         _clock(
             calendar,
             Clock.Kind.DISPATCH,
@@ -629,6 +640,7 @@ def _carry_out_plan(
         if plan.sole
         else [(plan.lead, AROLE.LEAD), *((u, AROLE.CO) for u in plan.co)]
     )
+    _involve(case, *(unit for unit, _role in members))
     assignments = Assignment.objects.bulk_create(
         [
             Assignment(
@@ -796,7 +808,9 @@ def request_take_back(
     if bureau.level != Unit.Level.DISTRICT:
         raise WrongState(_("Only a district bureau asks the city bureau to take a case back."))
     reason = _text(reason, "reason", _("Give the reason the case is outside your district."))
-    if part.return_requests.filter(kind=ReturnRequest.Kind.TAKE_BACK).exists():
+    if part.return_requests.filter(
+        kind=ReturnRequest.Kind.TAKE_BACK, from_unit=bureau, requested_at__gte=part.received_at
+    ).exists():
         raise WrongState(_("This case has already been the subject of a request to take it back."))
     now = timezone.now()
     calendar = database_calendar()
@@ -810,6 +824,7 @@ def request_take_back(
     ReturnRequest.objects.create(
         kind=ReturnRequest.Kind.TAKE_BACK,
         part=part,
+        from_unit=bureau,
         requested_by=actor,
         requested_at=now,
         reason=reason,
@@ -850,6 +865,9 @@ def decide_take_back(
     case, part = _lock_part(part, expected_version)
     _check("decide_take_back", part.state)
     now = timezone.now()
+    decision_clock = part.clocks.filter(kind=Clock.Kind.RETURN_DECISION).latest("id")
+    if now >= decision_clock.due_at:
+        raise WrongState(_("The request lapsed unanswered; the case stays with the district (D4)."))
     request = part.return_requests.get(
         kind=ReturnRequest.Kind.TAKE_BACK, decision=ReturnRequest.Decision.PENDING
     )
@@ -990,7 +1008,7 @@ def contribute(
     assignment.save(update_fields=["state", "contribution"])
     _meet(now, assignment=assignment, kind=Clock.Kind.CONTRIBUTION)
     _save(case)
-    lead = assignment.part.assignments.get(role=AROLE.LEAD)
+    lead = assignment.part.assignments.exclude(state=A.WITHDRAWN).get(role=AROLE.LEAD)
     _event(
         case,
         "contribute",
@@ -1154,6 +1172,7 @@ def return_assignment(
         kind=ReturnRequest.Kind.UNIT,
         part=assignment.part,
         assignment=assignment,
+        from_unit=assignment.unit,
         requested_by=actor,
         requested_at=now,
         reason=reason,
@@ -1161,6 +1180,7 @@ def return_assignment(
     )
     assignment.state_before_return, assignment.state = assignment.state, A.RETURN_REQUESTED
     assignment.save(update_fields=["state", "state_before_return"])
+    _meet(now, assignment=assignment, kind=Clock.Kind.READ)  # returning it, the unit read it
     _save(case)
     _event(
         case,
@@ -1212,6 +1232,7 @@ def decide_return(
         ids = list(withdrawn.values_list("pk", flat=True))
         Assignment.objects.filter(pk__in=ids).update(state=A.WITHDRAWN)
         _cancel(now, assignment__in=ids)
+        _moot_returns(ids, now)
         if assignment.role != AROLE.CO:
             part.state = P.AWAITING_DISPATCH
             part.save(update_fields=["state"])
@@ -1228,6 +1249,12 @@ def decide_return(
         assignment.state = assignment.state_before_return
         assignment.return_rejected = True
         assignment.save(update_fields=["state", "return_rejected"])
+        # D3: the unit's clocks ran on; what they missed meanwhile counts now.
+        record_violations(
+            assignment.clocks.filter(breached_at__isnull=False).values_list(
+                "id", "kind", "case_id", "assignment_id", "unit_id", "due_at"
+            )
+        )
     _refresh_state(case)
     _save(case, "state")
     _event(
@@ -1289,9 +1316,16 @@ def review_reply(
     _meet(now, part=part, kind=Clock.Kind.REVIEW)
     if approve:
         part.state = P.APPROVED
-        done = part.assignments.exclude(state=A.WITHDRAWN)
-        _cancel(now, assignment__in=list(done.values_list("pk", flat=True)))
-        done.update(state=A.DONE)
+        done = list(part.assignments.exclude(state=A.WITHDRAWN).values_list("pk", "state"))
+        ids = [pk for pk, _state in done]
+        unread = [pk for pk, state in done if state == A.RECEIVED]
+        # A co-handler that never read the case keeps its read clock: the
+        # late read still counts (R11(1)).
+        _running(assignment__in=ids).exclude(breached_at__isnull=False).exclude(
+            kind=Clock.Kind.READ, assignment__in=unread
+        ).update(cancelled_at=now)
+        _moot_returns(ids, now)
+        Assignment.objects.filter(pk__in=ids).update(state=A.DONE)
     else:
         _send_for_redo(case, part, assignment, actor, reviewing, now, reasons)
     part.save(update_fields=["state"])
@@ -1345,6 +1379,13 @@ def _send_for_redo(case, part, assignment, actor, bureau, now, reasons) -> None:
     )
 
 
+def _moot_returns(assignment_ids, now) -> None:
+    """Returns still pending from assignments that ended otherwise."""
+    ReturnRequest.objects.filter(
+        assignment__in=assignment_ids, decision=ReturnRequest.Decision.PENDING
+    ).update(decision=ReturnRequest.Decision.MOOT, decided_at=now)
+
+
 def responsible_person(assignment: Assignment) -> User | None:
     """R11: the handler who read the case, or else the unit's first handler."""
     if assignment.read_by_id:
@@ -1392,6 +1433,7 @@ def escalate_case(
         case=case, summary=summary, main_recipient=main_recipient, sent_by=actor, sent_at=now
     )
     escalation.copy_recipients.set(copy_recipients)
+    _involve(case, *offices)
     _save(case)
     _event(
         case,
@@ -1507,8 +1549,11 @@ def reopen_for_redo(
         assignment = part.assignments.select_related("unit").get(
             role__in=(AROLE.SOLE, AROLE.LEAD), state=A.DONE
         )
+        # Reopening sends the reply back like a review would: a redo that
+        # then falls short is overdue handling (D5).
         assignment.state = A.REDO
-        assignment.save(update_fields=["state"])
+        assignment.redo_count += 1
+        assignment.save(update_fields=["state", "redo_count"])
         part.state = P.REDO
         part.save(update_fields=["state"])
         _clock(
@@ -1521,8 +1566,11 @@ def reopen_for_redo(
             part=part,
             assignment=assignment,
         )
+    previous = {"satisfaction": case.satisfaction, "comment": case.rating_comment}
     case.state = C.HANDLING
     case.published = False
-    _save(case, "state", "published")
-    _event(case, "reopen", actor, bureau, now, reasons=reasons)
+    # The rating was of the old result; the requester rates the new one.
+    case.satisfaction, case.rating_comment, case.rated_at = "", "", None
+    _save(case, "state", "published", "satisfaction", "rating_comment", "rated_at")
+    _event(case, "reopen", actor, bureau, now, reasons=reasons, previous_rating=previous)
     return case

@@ -9,19 +9,13 @@ from django.utils import timezone
 
 from hotline.calendar.services import database_calendar
 from hotline.calendar.workdays import SHANGHAI
-from hotline.organisation.models import Role, RoleGrant
 
 from .actions import lapse_take_back
-from .models import Assignment, Case, Clock, Event, Violation
+from .models import Assignment, Case, Clock, Event
+from .violations import record_violations
+from .workflow import AssignmentState
 
 CHUNK = 5000
-
-# Which breach is a violation against the unit and its person (R11, D5).
-VIOLATION_FOR = {
-    Clock.Kind.READ: Violation.Kind.LATE_READ,
-    Clock.Kind.REPLY: Violation.Kind.LAPSED,
-    Clock.Kind.REDO: Violation.Kind.OVERDUE,
-}
 
 
 @dataclass
@@ -35,17 +29,6 @@ def running_clocks():
     return Clock.objects.filter(
         met_at__isnull=True, breached_at__isnull=True, cancelled_at__isnull=True
     )
-
-
-def _first_handlers(unit_ids) -> dict[int, int]:
-    first: dict[int, int] = {}
-    for unit_id, user_id in (
-        RoleGrant.objects.filter(unit_id__in=unit_ids, role=Role.HANDLER)
-        .order_by("granted_at", "id")
-        .values_list("unit_id", "user_id")
-    ):
-        first.setdefault(unit_id, user_id)
-    return first
 
 
 @transaction.atomic
@@ -104,30 +87,17 @@ def breach_due_clocks(now: datetime | None = None) -> BreachReport:
                 **{flag: True}, version=F("version") + 1
             )
 
-    violating = [r for r in due if r[1] in VIOLATION_FOR]
-    assignment_ids = [r[3] for r in violating]
-    readers = dict(
-        Assignment.objects.filter(pk__in=assignment_ids, read_by__isnull=False).values_list(
-            "pk", "read_by_id"
-        )
+    # A unit whose return is before the bureau is not blamed yet: if the
+    # bureau withdraws the case the clocks fall away, if it rejects the
+    # return the violations are recorded then (decide_return).
+    returning = set(
+        Assignment.objects.filter(
+            pk__in={r[3] for r in due if r[3]}, state=AssignmentState.RETURN_REQUESTED
+        ).values_list("pk", flat=True)
     )
-    handlers = _first_handlers({r[4] for r in violating})
-    created = Violation.objects.bulk_create(
-        [
-            Violation(
-                kind=VIOLATION_FOR[kind],
-                case_id=case_id,
-                clock_id=clock_id,
-                unit_id=unit_id,
-                person_id=readers.get(assignment_id, handlers.get(unit_id)),
-                occurred_at=due_at,
-            )
-            for clock_id, kind, case_id, assignment_id, unit_id, due_at in violating
-        ],
-        batch_size=CHUNK,
-        ignore_conflicts=True,
+    report.violations = record_violations(
+        [r for r in due if r[3] not in returning], batch_size=CHUNK
     )
-    report.violations = len(created)
     Event.objects.bulk_create(
         [
             Event(
@@ -162,7 +132,16 @@ def recompute_open_clocks(year: int) -> int:
     changed, events = [], []
     now = timezone.now()
     clocks = running_clocks().filter(started_at__lt=end, due_at__gt=start)
-    for clock in clocks.select_for_update().iterator(chunk_size=2000):
+    # Cases first, in id order, then their clocks: the verbs' lock order.
+    case_ids = sorted(set(clocks.values_list("case_id", flat=True)))
+    for i in range(0, len(case_ids), CHUNK):
+        list(
+            Case.objects.filter(pk__in=case_ids[i : i + CHUNK])
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+    for clock in clocks.order_by("case_id", "id").iterator(chunk_size=2000):
         due = calendar.deadline(clock.started_at, clock.working_days)
         provisional = calendar.is_provisional_between(
             timezone.localtime(clock.started_at, SHANGHAI).date(), (due - timedelta(days=1)).date()

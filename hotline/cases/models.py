@@ -163,6 +163,9 @@ class Case(models.Model):
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The case's words, segmented by rjieba and joined by spaces, for
+    # full-text search (see hotline.cases.search).
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_at"]
@@ -172,6 +175,23 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class Involvement(models.Model):
+    """A unit that has taken part in a case: who may see it (the service
+    center that registered it, units it was dispatched to, district bureaus
+    it was passed to, general offices it was escalated to)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="involvements")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "case"], name="one_involvement_per_unit")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.case}"
 
 
 class CaseNumberCounter(models.Model):
@@ -327,6 +347,7 @@ class ReturnRequest(models.Model):
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("rejected")
         LAPSED = "lapsed", _("lapsed")
+        MOOT = "moot", _("no longer needed")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="return_requests")
@@ -336,6 +357,7 @@ class ReturnRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     reason = models.TextField(_("reason"))
     suggested_unit = models.ForeignKey(

@@ -17,7 +17,12 @@ ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![\dA-Za-z])"
 LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)")
 
 
-def mask(text: str, *, names: tuple[str, ...] = ()) -> str:
+def mask(text: str, *, names: tuple[str, ...] = (), secrets: tuple[str, ...] = ()) -> str:
+    """Mask ID, mobile and landline numbers anywhere, the given names to
+    their first character, and the given secrets (the requester's own
+    address, phone, ID number and email) entirely."""
+    for secret in sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, "[已隐去]")
     text = ID_NUMBER.sub(lambda m: m.group(1) + "********" + m.group(2), text)
     text = MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
     text = LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
@@ -48,13 +53,14 @@ def public_record(case: Case) -> PublicRecord:
     """The published form of a case; refuses anything not published."""
     if not published_cases().filter(pk=case.pk).exists():
         raise LookupError("this case is not published")
-    names = (case.requester.name,)
+    r = case.requester
+    hide = {"names": (r.name,), "secrets": (r.address, r.phone, r.id_number, r.email)}
     return PublicRecord(
         number=case.number,
         category=case.category.name if case.category else "",
-        location=mask(case.location, names=names),
-        content=mask(case.content, names=names),
-        result=mask(case.result, names=names),
+        location=mask(case.location, **hide),
+        content=mask(case.content, **hide),
+        result=mask(case.result, **hide),
         received_at=case.received_at,
         closed_at=case.closed_at,
         units=tuple(

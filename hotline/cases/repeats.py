@@ -62,7 +62,9 @@ def timely_reply_count(case) -> int:
     for earlier in find_likely_repeats(case):
         if earlier.state != "closed":
             continue
-        replies = Clock.objects.filter(case=earlier, kind__in=("reply", "redo"))
+        replies = Clock.objects.filter(
+            case=earlier, kind__in=("reply", "redo"), cancelled_at__isnull=True
+        )
         late = replies.filter(Q(met_at__isnull=True) | Q(met_at__gt=F("due_at")))
         if replies.exists() and not late.exists():
             count += 1
