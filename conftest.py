@@ -52,3 +52,8 @@ def committed_demo(transactional_db):
         importlib.import_module(module).seed(apps, None)
     load_fuzhou_demo()
     load_categories()
+
+
+# The workflow helpers (travel in Fuzhou time, the demo staff acting on
+# cases) serve every app's tests.
+from hotline.cases.tests.conftest import clock, flow  # noqa: E402, F401

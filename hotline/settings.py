@@ -33,6 +33,13 @@ if not PRODUCTION:
     ALLOWED_HOSTS += ["127.0.0.1", "localhost", "testserver"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 INSTALLED_APPS = [
     "hotline.apps.HotlineAdminConfig",
@@ -47,6 +54,7 @@ INSTALLED_APPS = [
     "hotline.notifications",
     "hotline.cases",
     "hotline.workbench",
+    "template_partials",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "hotline.workbench.acting.context",
             ],
         },
     },
@@ -112,7 +121,7 @@ AUTHENTICATION_BACKENDS = [
     "hotline.organisation.backends.AdministratorRoleBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "queue"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -143,6 +152,10 @@ STORAGES = {
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Uploads: scanned faxes and photos (images and PDF, checked by content).
+HOTLINE_MAX_ATTACHMENT_BYTES = int(os.environ.get("HOTLINE_MAX_ATTACHMENT_BYTES", 10 * 2**20))
+DATA_UPLOAD_MAX_MEMORY_SIZE = HOTLINE_MAX_ATTACHMENT_BYTES + 2**20
 
 # Case numbers: prefix + received date + sequence, e.g. FZ2026112600123.
 HOTLINE_CASE_PREFIX = os.environ.get("HOTLINE_CASE_PREFIX", "FZ")

@@ -24,6 +24,7 @@ from hotline.organisation.models import RoleGrant, Unit, User
 from hotline.policy.models import NoPolicyInForce, Policy
 
 from . import workflow
+from .attachments import attach
 from .errors import CaseChanged, InvalidInput, NotAllowed, WrongState
 from .models import (
     Assignment,
@@ -327,9 +328,11 @@ def register_case(
     category: Category | None = None,
     received_at: datetime | None = None,
     forward: bool = True,
+    attachments=(),
 ) -> Case:
     """R5: the service center registers a phone, fax, SMS or email case and
-    forwards it to the city bureau the same day (D2)."""
+    forwards it to the city bureau the same day (D2). `attachments` are
+    uploaded files (a scanned fax: PDF or image)."""
     _check("register", None)
     center = _held_unit(actor, "register", kind=Unit.Kind.SERVICE_CENTER)
     if channel not in SERVICE_CENTER_CHANNELS:
@@ -371,6 +374,7 @@ def register_case(
     Clock.objects.bulk_create(clocks)
     Event.objects.bulk_create(events)
     _involve(case, center)
+    attach(case, attachments)
     return case
 
 

@@ -2,4 +2,19 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("switch/", views.switch, name="switch"),
+    path("cases/", views.case_list, name="case-list"),
+    path("cases/<str:number>/", views.case_detail, name="case-detail"),
+    path("cases/<str:number>/print/", views.case_print, name="case-print"),
+    path("cases/<str:number>/dispatch/<int:part_id>/", views.dispatch, name="dispatch"),
+    path(
+        "cases/<str:number>/act/<str:action>/<str:target_kind>/<int:target_id>/",
+        views.act,
+        name="act",
+    ),
+    path("intake/", views.intake, name="intake"),
+    path("intake/caller/", views.caller, name="caller"),
+    path("supervision/", views.supervision, name="supervision"),
+]

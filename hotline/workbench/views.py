@@ -1,27 +1,457 @@
+"""The staff workbench: queue, case list, case detail with its actions,
+intake, dispatch, print view and the supervisors' view. Thin adapters over
+hotline.cases: every read starts from visible_cases(), every write is a
+verb."""
+
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from hotline.calendar.services import database_calendar
-from hotline.organisation.roster import is_administrator
+from hotline.cases import actions as verbs
+from hotline.cases.actions import RequesterDetails
+from hotline.cases.errors import CaseChanged, InvalidInput, NotAllowed, WorkflowError, WrongState
+from hotline.cases.labels import STATE_LABELS
+from hotline.cases.models import Category, Channel, Clock, Violation
+from hotline.cases.repeats import SIMILARITY, find_likely_repeats, normalise_phone, similarity
+from hotline.cases.search import search
+from hotline.cases.visibility import visible_cases
+from hotline.cases.workflow import CaseState
+from hotline.organisation.models import District, Role, Unit
 from hotline.policy.models import Policy
+
+from . import acting as acting_module
+from . import case_actions
+from .countdown import countdown
+from .forms import IntakeForm, PlanForm, VersionedForm
+from .models import IntakeSubmission
+from .queues import PAGE, tasks
+
+STATUS_CODES = {NotAllowed: 403, WrongState: 409, CaseChanged: 409, InvalidInput: 400}
+FULL_REQUESTER_ROLES = (Role.AGENT, Role.DISPATCHER, Role.REVIEWER, Role.HANDLER, Role.LEADER)
+
+
+def _acting(request):
+    acting = acting_module.current(request)
+    if acting is None:
+        raise PermissionDenied(_("You hold no role in any unit."))
+    return acting
+
+
+def _cases(request):
+    acting = _acting(request)
+    return acting, visible_cases(acting.unit, acting.role)
+
+
+def _with_countdowns(items, now, calendar):
+    for item in items:
+        due = getattr(item, "due", None)
+        item.countdown = (
+            countdown(calendar, now, due, getattr(item, "provisional", False)) if due else None
+        )
+    return items
+
+
+def _filtered(request, cases):
+    """The queue's and the case list's filters (all optional)."""
+    g = request.GET
+    if g.get("status"):
+        cases = cases.filter(state=g["status"])
+    if g.get("channel"):
+        cases = cases.filter(channel=g["channel"])
+    if g.get("category"):
+        cases = cases.filter(category_id=g["category"])
+    if g.get("district"):
+        cases = cases.filter(involvements__unit__district_id=g["district"]).distinct()
+    for flag in ("overdue", "lapsed", "repeat"):
+        if g.get(flag):
+            cases = cases.filter(**{f"flag_{flag}": True})
+    if g.get("from"):
+        cases = cases.filter(received_at__date__gte=g["from"])
+    if g.get("to"):
+        cases = cases.filter(received_at__date__lte=g["to"])
+    if g.get("q"):
+        cases = search(cases, g["q"])
+    return cases
+
+
+def _filter_context(request):
+    return {
+        "statuses": [(s.value, _state_label(s.value)) for s in CaseState],
+        "channels": Channel.choices,
+        "categories": Category.objects.filter(is_active=True),
+        "districts": District.objects.all(),
+        "filters": request.GET,
+    }
+
+
+def _state_label(state):
+    return STATE_LABELS.get(state, state)
 
 
 @login_required
-def home(request):
-    """Where every member of staff lands: who they are, in which units and
-    roles, and the rules in force today."""
-    today = timezone.localdate()
+def queue(request):
+    acting, cases = _cases(request)
+    filtered = _filtered(request, cases) if request.GET else None
+    items = tasks(acting.unit, acting.role, filtered)
+    now = timezone.now()
     calendar = database_calendar()
+    _with_countdowns(items, now, calendar)
+    today = timezone.localdate()
     return render(
         request,
-        "workbench/home.html",
+        "workbench/queue.html",
         {
-            "grants": request.user.role_grants.select_related("unit", "unit__district"),
-            "policy": Policy.in_force(timezone.now()),
+            "tasks": items[:PAGE],
+            "more": len(items) > PAGE,
             "today": today,
             "today_is_working_day": calendar.is_working_day(today),
             "today_is_provisional": calendar.is_provisional(today),
-            "is_administrator": is_administrator(request.user),
+            "policy": Policy.in_force(now),
+            **_filter_context(request),
         },
+    )
+
+
+@login_required
+def case_list(request):
+    """Every case the acting unit may see, newest first, with keyset
+    pagination (no count, no offset: as fast on page 1,000 as on page 1)."""
+    cases = (
+        _filtered(request, _cases(request)[1])
+        .select_related("category")
+        .order_by("-received_at", "-id")
+    )
+    before = request.GET.get("before")
+    if before:
+        received, pk = before.split("_")
+        cases = cases.filter(Q(received_at__lt=received) | Q(received_at=received, id__lt=int(pk)))
+    page = list(cases[: PAGE + 1])
+    following = None
+    if len(page) > PAGE:
+        last = page[PAGE - 1]
+        query = request.GET.copy()
+        query["before"] = f"{last.received_at.isoformat()}_{last.pk}"
+        following = query.urlencode()
+    return render(
+        request,
+        "workbench/case_list.html",
+        {"cases": page[:PAGE], "following": following, **_filter_context(request)},
+    )
+
+
+def _visible_case(request, number):
+    acting, cases = _cases(request)
+    case = get_object_or_404(cases.select_related("requester", "category", "policy"), number=number)
+    return acting, case
+
+
+def _detail_context(request, case, acting, failed=None):
+    """Everything the case page shows; `failed` is (offer key, bound form)
+    to show again with its errors."""
+    initial = {}
+    if acting.role == Role.REVIEWER and case.state == CaseState.APPROVED:
+        initial["close"] = case_actions.close_initial(case)
+    offers = case_actions.offers(case, acting.unit, acting.role, initial)
+    for offer in offers:
+        if failed and offer.key == failed[0]:
+            offer.form = failed[1]
+    if failed and not any(offer.key == failed[0] for offer in offers):
+        messages.error(request, _("This cannot be done on the case as it is now."))
+    now = timezone.now()
+    calendar = database_calendar()
+    clocks = list(case.clocks.select_related("unit").order_by("started_at", "id"))
+    for clock in clocks:
+        running = clock.met_at is None and clock.cancelled_at is None
+        clock.countdown = (
+            countdown(calendar, now, clock.due_at, clock.provisional) if running else None
+        )
+    dispatch_offers = [o for o in offers if o.spec.action == "dispatch"]
+    return {
+        "case": case,
+        "acting": acting,
+        "full_requester": acting.role in FULL_REQUESTER_ROLES,
+        "parts": case.parts.select_related("holder_bureau").prefetch_related(
+            "assignments__unit", "assignments__replies__reviewed_by"
+        ),
+        "clocks": clocks,
+        "events": case.events.select_related("actor", "actor_unit"),
+        "messages_out": case.messages.all(),
+        "attachments": case.attachments.all(),
+        "escalations": case.escalations.select_related("main_recipient").prefetch_related(
+            "copy_recipients"
+        ),
+        "offers": [o for o in offers if o.spec.action != "dispatch"],
+        "dispatch_offers": dispatch_offers,
+        "repeats": find_likely_repeats(case) if case.flag_repeat else [],
+        "facts": case_actions.screening_facts(case) if case.state == CaseState.SCREENING else {},
+        "state_label": _state_label(case.state),
+    }
+
+
+@login_required
+def case_detail(request, number):
+    acting, case = _visible_case(request, number)
+    return render(request, "workbench/case_detail.html", _detail_context(request, case, acting))
+
+
+@login_required
+def case_print(request, number):
+    acting, case = _visible_case(request, number)
+    context = _detail_context(request, case, acting)
+    return render(request, "workbench/case_print.html", context)
+
+
+def _fail(request, case, acting, error, key=None, form=None):
+    """Show the case again with the error, next to its field when it has one."""
+    if isinstance(error, CaseChanged):
+        messages.warning(request, error.message)
+        return redirect("case-detail", number=case.number)
+    if form is not None and error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    else:
+        messages.error(request, error.message)
+    case.refresh_from_db()
+    context = _detail_context(request, case, acting, failed=(key, form) if form else None)
+    return render(
+        request, "workbench/case_detail.html", context, status=STATUS_CODES.get(type(error), 400)
+    )
+
+
+@login_required
+@require_POST
+def act(request, number, action, target_kind, target_id):
+    acting, case = _visible_case(request, number)
+    spec = case_actions.BY_NAME.get(action)
+    if spec is None or spec.target != target_kind or spec.run is None:
+        raise Http404
+    target = _target(case, target_kind, target_id)
+    form = spec.form(request.POST, prefix=f"{action}-{target.pk}")
+    key = f"{action}-{target_kind}-{target.pk}"
+    if not form.is_valid():
+        context = _detail_context(request, case, acting, failed=(key, form))
+        return render(request, "workbench/case_detail.html", context, status=400)
+    run = spec.run
+    if request.POST.get("alternate") and action in case_actions.ALTERNATES:
+        run = case_actions.ALTERNATES[action][1]
+    try:
+        run(request.user, target, form.cleaned_data)
+    except WorkflowError as error:
+        return _fail(request, case, acting, error, key, form)
+    messages.success(request, _("Done."))
+    return redirect("case-detail", number=case.number)
+
+
+def _target(case, kind, pk):
+    if kind == "case":
+        if int(pk) != case.pk:
+            raise Http404
+        return case
+    manager = {
+        "part": case.parts,
+        "assignment": case.assignments,
+        "escalation": case.escalations,
+    }.get(kind)
+    if manager is None:
+        raise Http404
+    return get_object_or_404(manager, pk=pk)
+
+
+@login_required
+def dispatch(request, number, part_id):
+    """R4, R7, R8.6, R8.7: the bureau sends a part on. From the city
+    bureau's first dispatch the case can be split into several parts."""
+    acting, case = _visible_case(request, number)
+    part = get_object_or_404(case.parts.select_related("holder_bureau"), pk=part_id)
+    bureau = part.holder_bureau
+    first = (
+        bureau.level == Unit.Level.CITY
+        and not case.assignments.exists()
+        and (case.parts.count() == 1)
+    )
+    count = min(max(int(request.GET.get("parts", 1) or 1), 1), 5) if first else 1
+    if request.method == "POST":
+        count = int(request.POST.get("count", 1)) if first else 1
+        version = VersionedForm(request.POST)
+        plans = [PlanForm(request.POST, bureau=bureau, prefix=f"p{i}") for i in range(count)]
+        if version.is_valid() and all(p.is_valid() for p in plans):
+            try:
+                if first:
+                    verbs.dispatch_case(
+                        actor=request.user,
+                        case=case,
+                        parts=[p.plan() for p in plans],
+                        expected_version=version.cleaned_data["expected_version"],
+                    )
+                else:
+                    verbs.dispatch_part(
+                        actor=request.user,
+                        part=part,
+                        plan=plans[0].plan(),
+                        expected_version=version.cleaned_data["expected_version"],
+                    )
+            except WorkflowError as error:
+                if isinstance(error, CaseChanged):
+                    messages.warning(request, error.message)
+                    return redirect("case-detail", number=case.number)
+                messages.error(request, error.message)
+                status = STATUS_CODES.get(type(error), 400)
+            else:
+                messages.success(request, _("Dispatched."))
+                return redirect("case-detail", number=case.number)
+        else:
+            status = 400
+    else:
+        if (acting.role, acting.unit) != (Role.DISPATCHER, bureau):
+            raise Http404
+        status = 200
+        version = VersionedForm(initial={"expected_version": case.version})
+        plans = [PlanForm(bureau=bureau, prefix=f"p{i}") for i in range(count)]
+    suggested = case.category.suggested_units.filter(parent=bureau) if case.category else []
+    return render(
+        request,
+        "workbench/dispatch.html",
+        {
+            "case": case,
+            "part": part,
+            "bureau": bureau,
+            "version": version,
+            "plans": plans,
+            "count": count,
+            "first": first,
+            "suggested": suggested,
+            "more_parts": count + 1 if first and count < 5 else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def intake(request):
+    """R5: an agent registers a call, fax, SMS or email; saving forwards it."""
+    acting = _acting(request)
+    if acting.role != Role.AGENT:
+        raise PermissionDenied(_("Only service center agents register cases."))
+    if request.method == "POST":
+        form = IntakeForm(request.POST, request.FILES)
+        if form.is_valid():
+            token = form.cleaned_data["submission"]
+            earlier = IntakeSubmission.objects.filter(token=token).select_related("case").first()
+            if earlier:  # a double submit: show the case the first one made
+                return redirect("case-detail", number=earlier.case.number)
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    case = verbs.register_case(
+                        actor=request.user,
+                        channel=data["channel"],
+                        requester=RequesterDetails(
+                            name=data["name"],
+                            phone=data["phone"],
+                            id_number=data["id_number"],
+                            email=data["email"],
+                            address=data["address"],
+                            kind=data["kind"],
+                        ),
+                        content=data["content"],
+                        location=data["location"],
+                        category=data["category"],
+                        disclosure_allowed=data["disclosure_allowed"],
+                        attachments=[data["attachment"]] if data["attachment"] else [],
+                    )
+                    IntakeSubmission.objects.create(token=token, case=case)
+            except IntegrityError:
+                earlier = IntakeSubmission.objects.get(token=token)
+                return redirect("case-detail", number=earlier.case.number)
+            except WorkflowError as error:
+                field = error.field if error.field in form.fields else None
+                form.add_error(field, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Case %(number)s registered and forwarded to the city bureau.")
+                    % {"number": case.number},
+                )
+                return redirect("case-detail", number=case.number)
+        status = 400
+    else:
+        form = IntakeForm(initial={"submission": uuid.uuid4(), "channel": "phone"})
+        status = 200
+    return render(request, "workbench/intake.html", {"form": form}, status=status)
+
+
+@login_required
+def caller(request):
+    """As the agent types the phone number: the caller's earlier cases and
+    whether the new one looks like a repeat (D7)."""
+    acting = _acting(request)
+    if acting.role != Role.AGENT:
+        raise PermissionDenied
+    phone = normalise_phone(request.GET.get("phone", ""))
+    earlier = []
+    if phone:
+        earlier = list(
+            visible_cases(acting.unit, acting.role)
+            .filter(requester__phone=phone)
+            .order_by("-received_at")[:10]
+        )
+    content = request.GET.get("content", "")
+    if content and earlier:
+        for case in earlier:
+            case.likely_repeat = similarity(case.content, content) >= SIMILARITY
+    return render(request, "workbench/_caller.html", {"earlier": earlier, "phone": phone})
+
+
+@login_required
+@require_POST
+def switch(request):
+    key = request.POST.get("acting", "")
+    if any(a.key == key for a in acting_module.choices(request.user)):
+        request.session[acting_module.SESSION_KEY] = key
+    return redirect(request.POST.get("next") or "queue")
+
+
+@login_required
+def supervision(request):
+    """Read-only over the supervisor's area: breached clocks, flags,
+    violations and per-unit counts."""
+    acting, cases = _cases(request)
+    if acting.role != Role.SUPERVISOR:
+        raise PermissionDenied(_("This view is for efficiency office supervisors."))
+    breached = (
+        Clock.objects.filter(case__in=cases, breached_at__isnull=False)
+        .select_related("case", "unit")
+        .order_by("-breached_at")[:100]
+    )
+    violations = Violation.objects.filter(case__in=cases).select_related("case", "unit", "person")[
+        :100
+    ]
+    flagged = cases.filter(Q(flag_overdue=True) | Q(flag_lapsed=True)).order_by("-received_at")[
+        :100
+    ]
+    units = (
+        Unit.objects.filter(involvements__case__in=cases)
+        .annotate(
+            cases_count=Count("involvements", distinct=True),
+            breached_count=Count(
+                "clocks",
+                filter=Q(clocks__breached_at__isnull=False, clocks__case__in=cases),
+                distinct=True,
+            ),
+        )
+        .order_by("-breached_count", "name")[:100]
+    )
+    return render(
+        request,
+        "workbench/supervision.html",
+        {"breached": breached, "violations": violations, "flagged": flagged, "units": units},
     )

@@ -39,7 +39,7 @@ def test_home_shows_the_policy_and_whether_today_is_a_working_day(client, person
     client.force_login(person("city_dispatcher"))
     page = client.get("/").content.decode()
     assert "榕政办〔2007〕113号" in page
-    assert "10个工作日" in page  # reply period (R8.2)
+    assert "10个工作日内答复" in page  # reply period (R8.2)
 
 
 @pytest.mark.parametrize(

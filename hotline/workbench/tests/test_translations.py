@@ -13,7 +13,7 @@ CATALOGUE = ROOT / "hotline" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po
 
 
 def untranslated(po):
-    return [e.msgid for e in po if e.obsolete is False and (not e.translated() or e.fuzzy)]
+    return [e.msgid for e in po if not e.obsolete and (not e.translated() or e.fuzzy)]
 
 
 def test_committed_catalogue_is_complete_and_compiled():

@@ -1,0 +1,58 @@
+"""Attachments: scanned faxes and photos, checked by what they contain."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .errors import InvalidInput
+from .models import Attachment
+
+# The first bytes of each accepted kind of file, and its content type.
+SIGNATURES = [
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"II*\x00", "image/tiff"),  # fax machines scan to TIFF
+    (b"MM\x00*", "image/tiff"),
+]
+
+
+def sniff(head: bytes) -> str | None:
+    for signature, content_type in SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def attach(case, uploads) -> list[Attachment]:
+    """Check every upload first, then store them: all or none."""
+    checked = []
+    for upload in uploads:
+        if upload.size > settings.HOTLINE_MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(
+                _("%(name)s is larger than %(mb)s MB.")
+                % {"name": upload.name, "mb": settings.HOTLINE_MAX_ATTACHMENT_BYTES // 2**20},
+                field="attachment",
+            )
+        upload.seek(0)
+        content_type = sniff(upload.read(16))
+        upload.seek(0)
+        if content_type is None:
+            raise InvalidInput(
+                _("%(name)s is not a PDF or an image.") % {"name": upload.name},
+                field="attachment",
+            )
+        checked.append((upload, content_type))
+    return [
+        Attachment.objects.create(
+            case=case,
+            file=upload,
+            name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+        )
+        for upload, content_type in checked
+    ]

@@ -1,0 +1,360 @@
+"""Which actions the acting user may take on a case now, each with its form,
+and how a submitted form becomes a call to the workflow's verb.
+
+What is offered follows the transition table (state, role, unit); the verbs
+check everything again, so this only decides what to show."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from hotline.cases import actions as verbs
+from hotline.cases.models import Assignment, Case, Escalation, Part, Reply
+from hotline.cases.repeats import timely_reply_count
+from hotline.cases.workflow import BY_ACTION, InvalidTransition, Where, check
+from hotline.organisation.models import Unit
+
+from . import forms as f
+
+
+@dataclass(frozen=True)
+class Spec:
+    action: str  # the transition table's action
+    label: Any
+    target: str  # "case", "part", "assignment" or "escalation"
+    form: type
+    run: Callable  # (actor, target, data) -> result
+    style: str = "primary"
+
+
+def _v(data):
+    return data["expected_version"]
+
+
+SPECS = [
+    Spec(
+        "forward",
+        _("Forward to the city bureau"),
+        "case",
+        f.EmptyForm,
+        lambda u, c, d: verbs.forward_case(actor=u, case=c, expected_version=_v(d)),
+    ),
+    Spec(
+        "accept",
+        _("Accept"),
+        "case",
+        f.AcceptForm,
+        lambda u, c, d: verbs.accept_case(
+            actor=u, case=c, expected_version=_v(d), city_final_review=d["city_final_review"]
+        ),
+    ),
+    Spec(
+        "refuse",
+        _("Refuse"),
+        "case",
+        f.RefuseForm,
+        lambda u, c, d: verbs.refuse_case(
+            actor=u, case=c, reason=d["reason"], note=d["note"], expected_version=_v(d)
+        ),
+        "danger",
+    ),
+    Spec(
+        "decline_repeat",
+        _("Decline as a repeat"),
+        "case",
+        f.DeclineForm,
+        lambda u, c, d: verbs.decline_repeat(
+            actor=u, case=c, note=d["note"], expected_version=_v(d)
+        ),
+        "danger",
+    ),
+    Spec(
+        "classify",
+        _("Classify"),
+        "case",
+        f.ClassifyForm,
+        lambda u, c, d: verbs.classify_case(
+            actor=u, case=c, mode=d["mode"], reason=d["reason"], expected_version=_v(d)
+        ),
+    ),
+    Spec("dispatch", _("Dispatch"), "part", f.EmptyForm, None),  # see views.dispatch
+    Spec(
+        "request_take_back",
+        _("Ask the city bureau to take it back"),
+        "part",
+        f.ReasonForm,
+        lambda u, p, d: verbs.request_take_back(
+            actor=u,
+            part=p,
+            reason=d["reason"],
+            suggested_unit=d["suggested_unit"],
+            expected_version=_v(d),
+        ),
+        "secondary",
+    ),
+    Spec(
+        "decide_take_back",
+        _("Take the case back"),
+        "part",
+        f.DecideForm,
+        lambda u, p, d: verbs.decide_take_back(
+            actor=u, part=p, accept=True, note=d["note"], expected_version=_v(d)
+        ),
+    ),
+    Spec(
+        "read",
+        _("Read and submit to the leader"),
+        "assignment",
+        f.EmptyForm,
+        lambda u, a, d: verbs.read_assignment(actor=u, assignment=a, expected_version=_v(d)),
+    ),
+    Spec(
+        "instruct",
+        _("Give the instruction"),
+        "assignment",
+        f.InstructForm,
+        lambda u, a, d: verbs.instruct_assignment(
+            actor=u, assignment=a, instruction=d["instruction"], expected_version=_v(d)
+        ),
+    ),
+    Spec(
+        "contribute",
+        _("Send to the lead unit"),
+        "assignment",
+        f.ContributeForm,
+        lambda u, a, d: verbs.contribute(
+            actor=u, assignment=a, text=d["text"], expected_version=_v(d)
+        ),
+    ),
+    Spec(
+        "draft_reply",
+        _("Submit the reply to the leader"),
+        "assignment",
+        f.DraftReplyForm,
+        lambda u, a, d: verbs.draft_reply(
+            actor=u,
+            assignment=a,
+            content=d["content"],
+            remaining_problems=d["remaining_problems"],
+            measures=d["measures"],
+            recommend_nonpublication=d["recommend_nonpublication"],
+            nonpublication_reason=d["nonpublication_reason"],
+            expected_version=_v(d),
+        ),
+    ),
+    Spec(
+        "approve_reply",
+        _("Approve and send to the bureau"),
+        "assignment",
+        f.EmptyForm,
+        lambda u, a, d: verbs.approve_reply(actor=u, assignment=a, expected_version=_v(d)),
+    ),
+    Spec(
+        "send_back_draft",
+        _("Send the draft back"),
+        "assignment",
+        f.NoteForm,
+        lambda u, a, d: verbs.send_back_draft(
+            actor=u, assignment=a, note=d["note"], expected_version=_v(d)
+        ),
+        "secondary",
+    ),
+    Spec(
+        "return",
+        _("Return: outside our duties"),
+        "assignment",
+        f.ReasonForm,
+        lambda u, a, d: verbs.return_assignment(
+            actor=u,
+            assignment=a,
+            reason=d["reason"],
+            suggested_unit=d["suggested_unit"],
+            expected_version=_v(d),
+        ),
+        "secondary",
+    ),
+    Spec(
+        "decide_return",
+        _("Withdraw to dispatch again"),
+        "assignment",
+        f.DecideForm,
+        lambda u, a, d: verbs.decide_return(
+            actor=u, assignment=a, withdraw=True, note=d["note"], expected_version=_v(d)
+        ),
+    ),
+    Spec(
+        "review",
+        _("Approve the reply"),
+        "part",
+        f.ReviewForm,
+        lambda u, p, d: verbs.review_reply(
+            actor=u,
+            part=p,
+            approve=True,
+            agree_nonpublication=d["agree_nonpublication"],
+            expected_version=_v(d),
+        ),
+    ),
+    Spec(
+        "escalate",
+        _("Escalate to the general office"),
+        "case",
+        f.EscalateForm,
+        lambda u, c, d: verbs.escalate_case(
+            actor=u,
+            case=c,
+            summary=d["summary"],
+            main_recipient=d["main_recipient"],
+            copy_recipients=list(d["copy_recipients"]),
+            expected_version=_v(d),
+        ),
+        "secondary",
+    ),
+    Spec(
+        "record_coordination",
+        _("Record the outcome"),
+        "escalation",
+        f.OutcomeForm,
+        lambda u, e, d: verbs.record_coordination(
+            actor=u, escalation=e, outcome=d["outcome"], expected_version=_v(d)
+        ),
+    ),
+    Spec(
+        "close",
+        _("Send the result and close"),
+        "case",
+        f.CloseForm,
+        lambda u, c, d: verbs.close_case(
+            actor=u, case=c, result=d["result"], expected_version=_v(d)
+        ),
+    ),
+    Spec(
+        "reopen",
+        _("Reopen for a redo"),
+        "case",
+        f.ReopenForm,
+        lambda u, c, d: verbs.reopen_for_redo(
+            actor=u, case=c, reasons=d["reasons"], expected_version=_v(d)
+        ),
+        "secondary",
+    ),
+]
+
+# Second buttons on the same form: the other outcome of a decision.
+ALTERNATES = {
+    "decide_take_back": (
+        _("Leave it with the district"),
+        lambda u, p, d: verbs.decide_take_back(
+            actor=u, part=p, accept=False, note=d["note"], expected_version=_v(d)
+        ),
+    ),
+    "decide_return": (
+        _("Reject the return"),
+        lambda u, a, d: verbs.decide_return(
+            actor=u, assignment=a, withdraw=False, note=d["note"], expected_version=_v(d)
+        ),
+    ),
+    "review": (
+        _("Send back for a redo"),
+        lambda u, p, d: verbs.review_reply(
+            actor=u, part=p, approve=False, reasons=d["reasons"], expected_version=_v(d)
+        ),
+    ),
+}
+BY_NAME = {s.action: s for s in SPECS}
+
+
+@dataclass
+class Offer:
+    spec: Spec
+    target: Any
+    form: Any
+    alternate: Any = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.spec.action}-{self.spec.target}-{self.target.pk}"
+
+
+def _reviewing_bureau(part: Part):
+    reply = (
+        Reply.objects.filter(assignment__part=part, reviewed_at__isnull=True)
+        .select_related("reviewing_bureau")
+        .order_by("-id")
+        .first()
+    )
+    return reply.reviewing_bureau if reply else None
+
+
+def _unit_for(where: Where, target) -> Unit | None:
+    if where == Where.CITY_BUREAU:
+        return verbs.city_bureau()
+    if where == Where.HOLDER_BUREAU:
+        return target.dispatched_by if isinstance(target, Assignment) else target.holder_bureau
+    if where == Where.REVIEWING_BUREAU:
+        return _reviewing_bureau(target)
+    if where == Where.ASSIGNED_UNIT:
+        return target.unit
+    if where == Where.GENERAL_OFFICE:
+        return target.main_recipient
+    if where == Where.SERVICE_CENTER:
+        return target.involvements.filter(unit__kind=Unit.Kind.SERVICE_CENTER).first().unit
+    return None
+
+
+def _state_of(target):
+    return target.state if not isinstance(target, Escalation) else target.case.state
+
+
+def offers(case: Case, unit: Unit, role: str, initial: dict | None = None) -> list[Offer]:
+    """The actions `role` in `unit` may take on `case` now."""
+    targets = {
+        "case": [case],
+        "part": list(case.parts.select_related("holder_bureau")),
+        "assignment": list(case.assignments.select_related("unit", "dispatched_by", "part")),
+        "escalation": list(
+            case.escalations.filter(outcome_at__isnull=True).select_related("main_recipient")
+        ),
+    }
+    found = []
+    for spec in SPECS:
+        row = BY_ACTION[spec.action]
+        if row.role != role:
+            continue
+        for target in targets[spec.target]:
+            try:
+                check(spec.action, _state_of(target), getattr(target, "role", None))
+            except InvalidTransition:
+                continue
+            if _unit_for(row.where, target) != unit:
+                continue
+            if spec.action == "classify" and case.assignments.exists():
+                continue
+            if spec.action == "reopen" and case.satisfaction != "dissatisfied":
+                continue
+            if spec.action == "request_take_back" and unit.level != Unit.Level.DISTRICT:
+                continue
+            if spec.action == "return" and target.return_rejected:
+                continue
+            data = {"expected_version": case.version, **(initial or {}).get(spec.action, {})}
+            form = spec.form(initial=data, prefix=f"{spec.action}-{target.pk}")
+            alternate = ALTERNATES.get(spec.action, (None,))[0]
+            found.append(Offer(spec, target, form, alternate))
+    return found
+
+
+def close_initial(case: Case) -> dict:
+    latest = {}
+    for reply in (
+        Reply.objects.filter(assignment__case=case, review_decision="approved")
+        .order_by("assignment__part__number", "-id")
+        .select_related("assignment")
+    ):
+        latest.setdefault(reply.assignment.part_id, reply.content)
+    return {"result": "\n".join(latest.values())}
+
+
+def screening_facts(case: Case) -> dict:
+    return {"timely_replies": timely_reply_count(case)}

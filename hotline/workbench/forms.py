@@ -1,0 +1,227 @@
+"""The workbench's forms: one per action, each field labelled in the user's
+language. They check the shape of the input; the workflow's verbs check the
+rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hotline.cases.models import (
+    Category,
+    Channel,
+    InternalReason,
+    RefusalReason,
+    Requester,
+)
+from hotline.organisation.models import Unit
+
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return f"{unit.name}（{unit.get_kind_display()}）"
+
+
+class UnitsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, unit):
+        return unit.name
+
+
+class VersionedForm(forms.Form):
+    """Every action form carries the case version the user saw, so an
+    action on a case that changed meanwhile is refused, and a double submit
+    does nothing twice."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EmptyForm(VersionedForm):
+    pass
+
+
+class RefuseForm(VersionedForm):
+    reason = forms.TypedChoiceField(
+        label=_("Reason (R3)"), choices=RefusalReason.choices, coerce=int
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
+
+
+class AcceptForm(VersionedForm):
+    city_final_review = forms.BooleanField(
+        label=_("Major or sensitive: the city bureau reviews the reply (R8.4b)"), required=False
+    )
+
+
+class DeclineForm(VersionedForm):
+    note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
+
+
+class ClassifyForm(VersionedForm):
+    mode = forms.ChoiceField(
+        label=_("Handling"),
+        choices=[("public", _("public handling")), ("internal", _("internal handling"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.TypedChoiceField(
+        label=_("Reason for internal handling (R6)"),
+        choices=[("", "—"), *InternalReason.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == "internal" and not data.get("reason"):
+            self.add_error("reason", _("Choose the reason for internal handling."))
+        return data
+
+
+class PlanForm(forms.Form):
+    """Where one part goes (R4, R8.6, R8.7)."""
+
+    MODES = [
+        ("sole", _("one unit")),
+        ("joint", _("lead unit with co-handlers")),
+        ("district", _("district petition bureau")),
+    ]
+    description = forms.CharField(label=_("This part's matter"), required=False)
+    mode = forms.ChoiceField(label=_("Send to"), choices=MODES, initial="sole")
+    unit = UnitChoice(label=_("Unit (or lead unit)"), queryset=Unit.objects.none(), required=False)
+    co = UnitsChoice(label=_("Co-handling units"), queryset=Unit.objects.none(), required=False)
+    district_bureau = UnitChoice(
+        label=_("District petition bureau"), queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, *args, bureau: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        children = Unit.objects.filter(parent=bureau, is_active=True).order_by("kind", "name")
+        handling = children.exclude(kind=Unit.Kind.PETITION_BUREAU)
+        self.fields["unit"].queryset = handling.exclude(kind=Unit.Kind.SERVICE_CENTER)
+        self.fields["co"].queryset = handling.exclude(kind=Unit.Kind.SERVICE_CENTER)
+        bureaus = children.filter(kind=Unit.Kind.PETITION_BUREAU)
+        if bureaus.exists():
+            self.fields["district_bureau"].queryset = bureaus
+        else:
+            del self.fields["district_bureau"]
+            self.fields["mode"].choices = self.MODES[:2]
+
+    def clean(self):
+        data = super().clean()
+        mode = data.get("mode")
+        if mode in ("sole", "joint") and not data.get("unit"):
+            self.add_error("unit", _("Choose the unit."))
+        if mode == "joint" and not data.get("co"):
+            self.add_error("co", _("Choose at least one co-handling unit (R8.6)."))
+        if mode == "district" and not data.get("district_bureau"):
+            self.add_error("district_bureau", _("Choose the district petition bureau."))
+        return data
+
+    def plan(self):
+        from hotline.cases.actions import PartPlan
+
+        data = self.cleaned_data
+        description = data.get("description", "")
+        if data["mode"] == "district":
+            return PartPlan(description=description, district_bureau=data["district_bureau"])
+        if data["mode"] == "joint":
+            return PartPlan(description=description, lead=data["unit"], co=tuple(data["co"]))
+        return PartPlan(description=description, sole=data["unit"])
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(label=_("Reason"), widget=TEXT)
+    suggested_unit = UnitChoice(
+        label=_("Suggested unit"), queryset=Unit.objects.filter(is_active=True), required=False
+    )
+
+
+class DecideForm(VersionedForm):
+    note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
+
+
+class InstructForm(VersionedForm):
+    instruction = forms.CharField(label=_("Instruction"), widget=TEXT)
+
+
+class ContributeForm(VersionedForm):
+    text = forms.CharField(label=_("Contribution for the lead unit"), widget=TEXT)
+
+
+class DraftReplyForm(VersionedForm):
+    content = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 5}))
+    remaining_problems = forms.CharField(label=_("Remaining problems"), required=False, widget=TEXT)
+    measures = forms.CharField(label=_("Measures or proposals"), required=False, widget=TEXT)
+    recommend_nonpublication = forms.BooleanField(
+        label=_("Recommend not publishing the result (R9)"), required=False
+    )
+    nonpublication_reason = forms.CharField(label=_("Why not publish"), required=False, widget=TEXT)
+
+
+class NoteForm(VersionedForm):
+    note = forms.CharField(label=_("What is lacking"), widget=TEXT)
+
+
+class ReviewForm(VersionedForm):
+    agree_nonpublication = forms.BooleanField(
+        label=_("Agree not to publish, as the unit recommends (R9)"), required=False
+    )
+    reasons = forms.CharField(
+        label=_("Reasons (required to send it back)"), required=False, widget=TEXT
+    )
+
+
+class EscalateForm(VersionedForm):
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    main_recipient = UnitChoice(
+        label=_("Main recipient"),
+        queryset=Unit.objects.filter(kind=Unit.Kind.GENERAL_OFFICE, level=Unit.Level.CITY),
+    )
+    copy_recipients = UnitsChoice(
+        label=_("Copy to"),
+        queryset=Unit.objects.filter(kind=Unit.Kind.GENERAL_OFFICE, level=Unit.Level.CITY),
+    )
+
+
+class OutcomeForm(VersionedForm):
+    outcome = forms.CharField(label=_("Coordinated outcome"), widget=TEXT)
+
+
+class CloseForm(VersionedForm):
+    result = forms.CharField(
+        label=_("Result sent to the requester"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ReopenForm(VersionedForm):
+    reasons = forms.CharField(label=_("What the redo should address"), widget=TEXT)
+
+
+class IntakeForm(forms.Form):
+    """R5: what an agent takes down from a call, fax or SMS."""
+
+    submission = forms.UUIDField(widget=forms.HiddenInput)
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[
+            (c.value, c.label) for c in (Channel.PHONE, Channel.FAX, Channel.SMS, Channel.EMAIL)
+        ],
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Requester"), choices=Requester.Kind.choices)
+    id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}))
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    disclosure_allowed = forms.TypedChoiceField(
+        label=_("May the case be handled publicly?"),
+        choices=[("yes", _("yes, it may be published")), ("no", _("no, handle it internally"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    attachment = forms.FileField(label=_("Attachment (scanned fax: PDF or image)"), required=False)

@@ -1,0 +1,25 @@
+from django import template
+
+from hotline.cases.labels import EVENT_LABELS, STATE_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def state_label(state):
+    return STATE_LABELS.get(state, state)
+
+
+@register.filter
+def event_label(action):
+    return EVENT_LABELS.get(action, action)
+
+
+@register.filter
+def mask_name(name):
+    return (name[0] + "*" * (len(name) - 1)) if name else ""
+
+
+@register.filter
+def mask_phone(phone):
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
