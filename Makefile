@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export HOTLINE_ENV ?= development
 
-.PHONY: install demo test lint format bench rules messages clean
+.PHONY: install demo test lint format bench rules screenshots messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,6 +37,9 @@ bench: install
 	$(BIN)/python bench/calendar_deadline.py
 	$(BIN)/python bench/breach_clocks.py
 	$(BIN)/python bench/case_path.py
+
+screenshots: install
+	HOTLINE_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q hotline/workbench/tests/test_browser.py
 
 rules: install
 	$(BIN)/python scripts/rule_coverage.py

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 
@@ -57,3 +59,26 @@ def committed_demo(transactional_db):
 # The workflow helpers (travel in Fuzhou time, the demo staff acting on
 # cases) serve every app's tests.
 from hotline.cases.tests.conftest import clock, flow  # noqa: E402, F401
+
+
+# Playwright drives Debian's Chromium (its own browser download cannot reach
+# the network here). Its sync API runs an event loop in the test's thread,
+# which Django would otherwise take for an async context.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("HOTLINE_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

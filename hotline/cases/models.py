@@ -71,7 +71,7 @@ class Requester(models.Model):
     repeats (D7) is matched on the normalised phone and ID number."""
 
     class Kind(models.TextChoices):
-        PERSON = "person", _("person")
+        PERSON = "person", _("individual")
         ORGANISATION = "organisation", _("organisation or legal person")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PERSON)

@@ -291,3 +291,13 @@ def test_supervisors_see_the_requester_masked(client, gulou_case):
 
 def test_countdown_uses_local_time(flow, clock):
     assert at("2026-11-26 10:00").utcoffset().total_seconds() == 8 * 3600
+
+
+def test_assets_are_served_from_the_project(client):
+    """No CDN: the stylesheet and htmx come from our own static files."""
+    from django.contrib.staticfiles import finders
+
+    for asset in ("hotline/site.css", "hotline/print.css", "hotline/vendor/htmx-2.0.11.min.js"):
+        assert finders.find(asset), asset
+    page = client.get("/login/").content.decode()
+    assert "http://" not in page and "https://" not in page
