@@ -60,7 +60,6 @@ def committed_demo(transactional_db):
 # cases) serve every app's tests.
 from hotline.cases.tests.conftest import clock, flow  # noqa: E402, F401
 
-
 # Playwright drives Debian's Chromium (its own browser download cannot reach
 # the network here). Its sync API runs an event loop in the test's thread,
 # which Django would otherwise take for an async context.
