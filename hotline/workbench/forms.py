@@ -96,6 +96,8 @@ class PlanForm(forms.Form):
     def __init__(self, *args, bureau: Unit, **kwargs):
         super().__init__(*args, **kwargs)
         children = Unit.objects.filter(parent=bureau, is_active=True).order_by("kind", "name")
+        for name in ("unit", "co", "district_bureau"):
+            self.fields[name].widget.attrs["data-filter"] = _("type to find a unit")
         handling = children.exclude(kind=Unit.Kind.PETITION_BUREAU)
         self.fields["unit"].queryset = handling.exclude(kind=Unit.Kind.SERVICE_CENTER)
         self.fields["co"].queryset = handling.exclude(kind=Unit.Kind.SERVICE_CENTER)

@@ -31,6 +31,8 @@ def test_wrong_password_is_explained_in_chinese(client):
 
 def test_the_ui_is_chinese_by_default_and_english_on_request(client):
     assert "登录" in client.get("/login/").content.decode()
+    # an English browser still gets Chinese until the user chooses
+    assert "登录" in client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     assert "Log in" in client.get("/login/").content.decode()
 

@@ -268,6 +268,7 @@ def gulou_case(flow, clock):
         ("city_handler", False),  # a city department not involved
         ("city_leader", False),
         (("台江区信访局", "dispatcher"), False),  # another district's bureau
+        (("台江区信访局", "reviewer"), False),
         (("台江区效能办", "supervisor"), False),  # another district's supervisor
         (("福州市人民政府办公厅", "leader"), False),  # not escalated there
     ],

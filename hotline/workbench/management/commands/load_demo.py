@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from hotline.cases.demo import load_categories
+from hotline.cases.demo import load_categories, load_demo_cases
 from hotline.organisation.demo import DEMO_PASSWORD, LOGINS, demo_is_loaded, load_fuzhou_demo
 
 
@@ -15,7 +15,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 load_fuzhou_demo()
                 load_categories()
-            self.stdout.write(self.style.SUCCESS("Loaded the Fuzhou demo organisation."))
+                cases = load_demo_cases()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded the Fuzhou demo organisation, categories and {len(cases)} cases."
+                )
+            )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in LOGINS:
             roles = ", ".join(f"{unit} {role.label}" for unit, role in login.grants)

@@ -1,0 +1,26 @@
+"""`make demo` loads a working demo: organisation, categories and cases."""
+
+import pytest
+from django.core.management import call_command
+
+from hotline.cases.demo import load_demo_cases
+from hotline.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_cases_fill_every_queue(client):
+    cases = load_demo_cases()
+    assert len(cases) == 8
+    states = set(Case.objects.values_list("state", flat=True))
+    assert {"screening", "refused", "handling", "reviewing", "closed"} <= states
+    for username in ("city_dispatcher", "city_handler", "gulou_leader", "city_reviewer"):
+        from hotline.organisation.models import User
+
+        client.force_login(User.objects.get(username=username))
+        assert 'data-testid="task"' in client.get("/").content.decode(), username
+
+
+def test_load_demo_is_safe_to_run_twice(capsys):
+    call_command("load_demo")
+    assert "already loaded" in capsys.readouterr().out
