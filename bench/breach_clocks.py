@@ -9,14 +9,11 @@ organisation, and fills it with SQL: 20,000 cases and `open` running clocks,
 record a violation; half read clocks, which record a late read).
 """
 
-import os
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import fresh_demo_database
+
 DB = "hotline_bench_clocks"
 TARGET_SECONDS = 2.0
 
@@ -24,23 +21,8 @@ TARGET_SECONDS = 2.0
 def main() -> int:
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     due = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c"]
-    subprocess.run([*psql, f"DROP DATABASE IF EXISTS {DB}"], check=True)
-    subprocess.run([*psql, f"CREATE DATABASE {DB} ENCODING 'UTF8' TEMPLATE template0"], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
-    os.environ.setdefault("HOTLINE_ENV", "development")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    fresh_demo_database(DB)
     from django.db import connection
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("load_demo", stdout=quiet)
 
     from hotline.cases.clocks import breach_due_clocks
     from hotline.organisation.models import Unit
@@ -61,10 +43,10 @@ def main() -> int:
             "INSERT INTO cases_case (number, channel, requester_id, content, location, "
             "disclosure_allowed, received_at, policy_id, state, handling_mode, city_final_review, "
             "flag_overdue, flag_lapsed, flag_repeat, result, published, satisfaction, "
-            "rating_comment, version) "
+            "rating_comment, version, search_text) "
             "SELECT 'FZ' || lpad(r.id::text, 13, '0'), 'phone', r.id, '测试', '', true, "
             "now() - interval '30 days', %s, 'handling', 'public', false, false, false, false, "
-            "'', false, '', '', 1 FROM cases_requester r",
+            "'', false, '', '', 1, '测试' FROM cases_requester r WHERE r.phone LIKE '139%%'",
             [policy],
         )
         cursor.execute(
@@ -76,7 +58,8 @@ def main() -> int:
             "       CASE WHEN g <= %(due)s THEN now() - interval '1 hour' "
             "            ELSE now() + (g %% 1000) * interval '1 minute' + interval '1 day' END, "
             "       false "
-            "FROM generate_series(1, %(total)s) g, (SELECT min(id) AS first FROM cases_case) c",
+            "FROM generate_series(1, %(total)s) g, "
+            "(SELECT min(id) AS first FROM cases_case WHERE number LIKE 'FZ0%%') c",
             {"due": due, "cases": cases, "unit": unit, "total": total},
         )
         cursor.execute("ANALYZE cases_clock")

@@ -10,47 +10,20 @@ dispatch, read, instruct, draft reply, approve, review, close, rate.
 """
 
 import os
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hotline_bench")
+from common import fresh_demo_database, setup_django
+
 TARGET = 100
-
-
-def fresh_database():
-    if "BENCH_DATABASE_URL" in os.environ:
-        return
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c"]
-    subprocess.run([*psql, "DROP DATABASE IF EXISTS hotline_bench"], check=True)
-    subprocess.run(
-        [*psql, "CREATE DATABASE hotline_bench ENCODING 'UTF8' TEMPLATE template0"], check=True
-    )
-
-
-def setup_django():
-    os.environ["DATABASE_URL"] = URL
-    os.environ.setdefault("HOTLINE_ENV", "development")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("load_demo", stdout=quiet)
 
 
 def main() -> int:
     cases = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    fresh_database()
-    setup_django()
+    if "BENCH_DATABASE_URL" in os.environ:
+        setup_django(os.environ["BENCH_DATABASE_URL"])
+    else:
+        fresh_demo_database("hotline_bench")
     from hotline.cases import actions
     from hotline.cases.actions import PartPlan, RequesterDetails
     from hotline.cases.models import Category

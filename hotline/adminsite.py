@@ -19,3 +19,17 @@ class HotlineAdminSite(admin.AdminSite):
         if self.has_permission(request):
             context["calendar_warnings"] = unconfirmed_year_warnings()
         return context
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """History and records that only the workflow writes: shown, never
+    added, edited or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

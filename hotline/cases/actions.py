@@ -875,11 +875,7 @@ def decide_take_back(
     request = part.return_requests.get(
         kind=ReturnRequest.Kind.TAKE_BACK, decision=ReturnRequest.Decision.PENDING
     )
-    request.decision = (
-        ReturnRequest.Decision.ACCEPTED if accept else ReturnRequest.Decision.REJECTED
-    )
-    request.decided_by, request.decided_at, request.decision_note = actor, now, note
-    request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    _decide(request, accept, actor, now, note)
     _meet(now, part=part, kind=Clock.Kind.RETURN_DECISION)
     district = part.holder_bureau
     part.state = P.AWAITING_DISPATCH
@@ -953,6 +949,19 @@ def _lock_assignment(assignment: Assignment, expected_version: int | None):
     return case, assignment
 
 
+def _unit_event(case, action, actor, assignment, now, **details) -> Event:
+    return _event(
+        case,
+        action,
+        actor,
+        assignment.unit,
+        now,
+        part=assignment.part,
+        assignment=assignment,
+        **details,
+    )
+
+
 def _unit_action(action, actor, assignment, expected_version):
     case, assignment = _lock_assignment(assignment, expected_version)
     _check(action, assignment.state, assignment.role)
@@ -972,7 +981,7 @@ def read_assignment(
     assignment.save(update_fields=["state", "read_by"])
     _meet(now, assignment=assignment, kind=Clock.Kind.READ)
     _save(case)
-    _event(case, "read", actor, assignment.unit, now, part=assignment.part, assignment=assignment)
+    _unit_event(case, "read", actor, assignment, now)
     return assignment
 
 
@@ -987,16 +996,7 @@ def instruct_assignment(
     assignment.state, assignment.instruction = A.INSTRUCTED, instruction
     assignment.save(update_fields=["state", "instruction"])
     _save(case)
-    _event(
-        case,
-        "instruct",
-        actor,
-        assignment.unit,
-        now,
-        part=assignment.part,
-        assignment=assignment,
-        instruction=instruction,
-    )
+    _unit_event(case, "instruct", actor, assignment, now, instruction=instruction)
     return assignment
 
 
@@ -1013,17 +1013,7 @@ def contribute(
     _meet(now, assignment=assignment, kind=Clock.Kind.CONTRIBUTION)
     _save(case)
     lead = assignment.part.assignments.exclude(state=A.WITHDRAWN).get(role=AROLE.LEAD)
-    _event(
-        case,
-        "contribute",
-        actor,
-        assignment.unit,
-        now,
-        part=assignment.part,
-        assignment=assignment,
-        to=lead.unit.name,
-        text=text,
-    )
+    _unit_event(case, "contribute", actor, assignment, now, to=lead.unit.name, text=text)
     return assignment
 
 
@@ -1065,14 +1055,12 @@ def draft_reply(
     assignment.state = A.AWAITING_APPROVAL
     assignment.save(update_fields=["state"])
     _save(case)
-    _event(
+    _unit_event(
         case,
         "draft_reply",
         actor,
-        assignment.unit,
+        assignment,
         now,
-        part=assignment.part,
-        assignment=assignment,
         reply=reply.pk,
         recommend_nonpublication=recommend_nonpublication,
     )
@@ -1092,17 +1080,7 @@ def send_back_draft(
     assignment.state = A.REDO if reply.is_redo else A.INSTRUCTED
     assignment.save(update_fields=["state"])
     _save(case)
-    _event(
-        case,
-        "send_back_draft",
-        actor,
-        assignment.unit,
-        now,
-        part=assignment.part,
-        assignment=assignment,
-        reply=reply.pk,
-        note=note,
-    )
+    _unit_event(case, "send_back_draft", actor, assignment, now, reply=reply.pk, note=note)
     return assignment
 
 
@@ -1186,14 +1164,12 @@ def return_assignment(
     assignment.save(update_fields=["state", "state_before_return"])
     _meet(now, assignment=assignment, kind=Clock.Kind.READ)  # returning it, the unit read it
     _save(case)
-    _event(
+    _unit_event(
         case,
         "return",
         actor,
-        assignment.unit,
+        assignment,
         now,
-        part=assignment.part,
-        assignment=assignment,
         reason=reason,
         suggested_unit=suggested_unit.name if suggested_unit else None,
     )
@@ -1220,11 +1196,7 @@ def decide_return(
         note = _text(note, "note", _("Say why the return is rejected."))
     now = timezone.now()
     request = assignment.return_requests.get(decision=ReturnRequest.Decision.PENDING)
-    request.decision = (
-        ReturnRequest.Decision.ACCEPTED if withdraw else ReturnRequest.Decision.REJECTED
-    )
-    request.decided_by, request.decided_at, request.decision_note = actor, now, note
-    request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    _decide(request, withdraw, actor, now, note)
     part = assignment.part
     if withdraw:
         # Withdrawing the sole or lead unit takes back the whole part.
@@ -1381,6 +1353,14 @@ def _send_for_redo(case, part, assignment, actor, bureau, now, reasons) -> None:
         part=part,
         assignment=assignment,
     )
+
+
+def _decide(request: ReturnRequest, accepted: bool, actor: User, now, note: str) -> None:
+    request.decision = (
+        ReturnRequest.Decision.ACCEPTED if accepted else ReturnRequest.Decision.REJECTED
+    )
+    request.decided_by, request.decided_at, request.decision_note = actor, now, note
+    request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
 
 
 def _moot_returns(assignment_ids, now) -> None:

@@ -3,6 +3,8 @@ goes through the workflow's verbs, so the history stays complete."""
 
 from django.contrib import admin
 
+from hotline.adminsite import ViewOnlyAdmin
+
 from .models import Case, Category, Clock, Event, Violation
 
 
@@ -43,7 +45,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ViewOnlyAdmin):
     list_display = [
         "number",
         "channel",
@@ -58,26 +60,8 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["number"]
     inlines = [ClockInline, EventInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Violation)
-class ViolationAdmin(admin.ModelAdmin):
+class ViolationAdmin(ViewOnlyAdmin):
     list_display = ["occurred_at", "kind", "unit", "person", "case"]
     list_filter = ["kind"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

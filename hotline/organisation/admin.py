@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hotline.adminsite import ViewOnlyAdmin
+
 from .models import District, RoleGrant, RosterChange, Unit, User
 from .roster import check_grant, grant_role, revoke_role
 
@@ -87,16 +89,7 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
 
 @admin.register(RosterChange)
-class RosterChangeAdmin(admin.ModelAdmin):
+class RosterChangeAdmin(ViewOnlyAdmin):
     list_display = ["changed_at", "unit", "person", "role", "change", "changed_by"]
     list_filter = ["change", "role"]
     search_fields = ["unit__name", "person__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
