@@ -47,11 +47,12 @@ def committed_demo(transactional_db):
 
     if demo_is_loaded():
         return
-    for module in (
-        "hotline.calendar.migrations.0002_seed_published_schedules",
-        "hotline.policy.migrations.0002_fuzhou_policy",
+    for module, function in (
+        ("hotline.calendar.migrations.0002_seed_published_schedules", "seed"),
+        ("hotline.policy.migrations.0002_fuzhou_policy", "seed"),
+        ("hotline.notifications.migrations.0003_message_keys_unique", "seed_templates"),
     ):
-        importlib.import_module(module).seed(apps, None)
+        getattr(importlib.import_module(module), function)(apps, None)
     load_fuzhou_demo()
     load_categories()
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hotline.cases",
     "hotline.workbench",
     "template_partials",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hotline.workbench.acting.context",
+                "hotline.notifications.views.unread",
             ],
         },
     },
@@ -154,6 +156,63 @@ STORAGES = {
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Background jobs: Huey on Redis in production, on SQLite for the embedded
+# default. One `manage.py run_huey` runs the workers and the schedule.
+HUEY = {
+    "name": "hotline",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "immediate": os.environ.get("HOTLINE_HUEY_IMMEDIATE") == "1",
+    "utc": False,  # crontab in Asia/Shanghai (Django sets the process TZ)
+    "connection": (
+        {"url": REDIS_URL}
+        if REDIS_URL
+        else {"filename": os.environ.get("HOTLINE_HUEY_FILE", str(VAR_DIR / "huey.sqlite3"))}
+    ),
+    "consumer": {"workers": 2, "worker_type": "thread", "check_worker_health": True},
+}
+
+# Outgoing channels (hotline.notifications.channels). The log backend is for
+# the demo; production must configure each channel or say HOTLINE_OUTBOX=log.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_SECRET = os.environ.get("SMS_GATEWAY_SECRET", "")
+FAX_GATEWAY_DOMAIN = os.environ.get("FAX_GATEWAY_DOMAIN", "")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
+_LOG_ONLY = os.environ.get("HOTLINE_OUTBOX", "" if PRODUCTION else "log") == "log"
+if PRODUCTION and not _LOG_ONLY and not (SMS_GATEWAY_URL and SMS_GATEWAY_SECRET):
+    raise ImproperlyConfigured(
+        "Set SMS_GATEWAY_URL and SMS_GATEWAY_SECRET (or HOTLINE_OUTBOX=log to only log messages)"
+    )
+_LOG = "hotline.notifications.channels.LogChannel"
+HOTLINE_CHANNELS = {
+    "sms": (
+        {"backend": _LOG, "options": {"name": "sms"}}
+        if _LOG_ONLY or not SMS_GATEWAY_URL
+        else {
+            "backend": "hotline.notifications.channels.SmsGateway",
+            "options": {"url": SMS_GATEWAY_URL, "secret": SMS_GATEWAY_SECRET},
+        }
+    ),
+    "email": (
+        {"backend": _LOG, "options": {"name": "email"}}
+        if _LOG_ONLY
+        else {"backend": "hotline.notifications.channels.EmailChannel"}
+    ),
+    "fax": (
+        {"backend": _LOG, "options": {"name": "fax"}}
+        if _LOG_ONLY or not FAX_GATEWAY_DOMAIN
+        else {
+            "backend": "hotline.notifications.channels.FaxChannel",
+            "options": {"domain": FAX_GATEWAY_DOMAIN},
+        }
+    ),
+    "callback": {"backend": "hotline.notifications.channels.CallbackChannel"},
+}
 
 # Uploads: scanned faxes and photos (images and PDF, checked by content).
 HOTLINE_MAX_ATTACHMENT_BYTES = int(os.environ.get("HOTLINE_MAX_ATTACHMENT_BYTES", 10 * 2**20))

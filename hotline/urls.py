@@ -7,6 +7,7 @@ from hotline.workbench.login import ThrottledLoginView
 urlpatterns = [
     path("", include("hotline.workbench.urls")),
     path("organisation/", include("hotline.organisation.urls")),
+    path("", include("hotline.notifications.urls")),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

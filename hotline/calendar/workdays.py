@@ -166,6 +166,9 @@ class WorkCalendar:
             )
         return date.fromordinal(self._base + self._ordinals[k])
 
+    def next_working_day(self, d: date) -> date:
+        return self.add_working_days(d, 1)
+
     def working_days_between(self, a: date, b: date) -> int:
         """How many working days lie after a up to and including b.
 

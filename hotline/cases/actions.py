@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from hotline.calendar.services import database_calendar
 from hotline.calendar.workdays import SHANGHAI, WorkCalendar
 from hotline.notifications.models import Message
-from hotline.notifications.outbox import EMERGENCY_ADVICE, tell_requester
+from hotline.notifications.outbox import EMERGENCY_ADVICE, tell_requester, tell_unit
 from hotline.organisation.models import RoleGrant, Unit, User
 from hotline.policy.models import NoPolicyInForce, Policy
 
@@ -668,7 +668,7 @@ def _carry_out_plan(
         Clock.Kind.REPLY: policy.reply_days,
         Clock.Kind.CONTRIBUTION: policy.reply_days - policy.co_handler_lead_days,
     }
-    Clock.objects.bulk_create(
+    clocks = Clock.objects.bulk_create(
         [
             _clock(
                 calendar,
@@ -688,6 +688,14 @@ def _carry_out_plan(
             )
         ]
     )
+    for assignment, clock in zip(assignments, clocks[1::2], strict=True):
+        due = timezone.localtime(clock.due_at, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        with translation.override("zh-hans"):
+            notice = _("New case %(number)s for your unit, due %(due)s.") % {
+                "number": case.number,
+                "due": due,
+            }
+        tell_unit(assignment.unit, case, Message.Kind.DISPATCHED, notice, due=due)
     _event(
         case,
         "dispatch",

@@ -1,14 +1,18 @@
 """Watching the clocks: breaches (D3, D4, D5) and calendar changes (D1)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import Count, F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hotline.calendar.services import database_calendar
 from hotline.calendar.workdays import SHANGHAI
+from hotline.notifications.models import Message
+from hotline.notifications.outbox import notify, tell_unit
+from hotline.organisation.models import Role, RoleGrant, Unit
 
 from .actions import lapse_take_back
 from .models import Assignment, Case, Clock, Event
@@ -112,6 +116,8 @@ def breach_due_clocks(now: datetime | None = None) -> BreachReport:
         batch_size=CHUNK,
     )
 
+    _tell_units_of_breaches(due)
+
     requests = by_kind.get(Clock.Kind.RETURN_DECISION, [])
     if requests:
         calendar = database_calendar()
@@ -119,6 +125,74 @@ def breach_due_clocks(now: datetime | None = None) -> BreachReport:
             lapse_take_back(clock=clock, calendar=calendar)
         report.lapsed_requests = len(requests)
     return report
+
+
+def _tell_units_of_breaches(rows) -> None:
+    """The unit whose deadline was missed hears of it (in-app, and its
+    handler by SMS), in the same transaction as the breach."""
+    cases = Case.objects.in_bulk({r[2] for r in rows})
+    units = Unit.objects.in_bulk({r[4] for r in rows})
+    for _clock_id, kind, case_id, _assignment_id, unit_id, _due in rows:
+        case, unit = cases[case_id], units[unit_id]
+        label = str(Clock.Kind(kind).label)
+        with translation.override("zh-hans"):
+            notice = _("Case %(number)s: the %(deadline)s deadline was missed.") % {
+                "number": case.number,
+                "deadline": label,
+            }
+            tell_unit(unit, case, Message.Kind.BREACHED, notice, deadline=label)
+
+
+def remind_due_soon(now: datetime | None = None) -> int:
+    """Half a working day before a deadline (the last 12 hours of its last
+    working day), the responsible unit is reminded, once per clock."""
+    now = now or timezone.now()
+    soon = running_clocks().filter(due_at__gt=now, due_at__lte=now + timedelta(hours=12))
+    reminded = 0
+    for clock in soon.select_related("case", "unit"):
+        users = unit_staff(clock.unit)
+        with translation.override("zh-hans"):
+            text = _("Case %(number)s: the %(deadline)s deadline ends at %(due)s.") % {
+                "number": clock.case.number,
+                "deadline": clock.get_kind_display(),
+                "due": timezone.localtime(clock.due_at, SHANGHAI).strftime("%m-%d %H:%M"),
+            }
+        notify(users, clock.case, text, dedupe=f"soon:{clock.pk}")
+        reminded += 1
+    return reminded
+
+
+def daily_summary(today: date | None = None) -> int:
+    """Each morning, every unit with deadlines on the next working day is
+    told how many, once per unit and day."""
+    calendar = database_calendar()
+    today = today or timezone.localdate()
+    tomorrow = calendar.next_working_day(today)
+    start = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=SHANGHAI)
+    counts = (
+        running_clocks()
+        .filter(due_at__gt=start, due_at__lte=start + timedelta(days=1))
+        .values("unit")
+        .annotate(n=Count("id"))
+    )
+    for row in counts:
+        unit = Unit.objects.get(pk=row["unit"])
+        with translation.override("zh-hans"):
+            text = _("%(n)s deadlines of your unit end on %(day)s.") % {
+                "n": row["n"],
+                "day": tomorrow.isoformat(),
+            }
+        notify(unit_staff(unit), None, text, dedupe=f"summary:{unit.pk}:{today.isoformat()}")
+    return len(counts)
+
+
+def unit_staff(unit):
+    return [
+        g.user
+        for g in RoleGrant.objects.filter(
+            unit=unit, role__in=(Role.HANDLER, Role.LEADER)
+        ).select_related("user")
+    ]
 
 
 @transaction.atomic

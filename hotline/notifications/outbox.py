@@ -1,15 +1,20 @@
-"""Queueing messages to requesters through the channel they used (R3, R5,
-R6, R9). The texts are what a Fuzhou requester reads, so they are Chinese
-whatever the staff member's UI language is."""
+"""Putting messages in the outbox, in the caller's transaction.
 
-from .models import Message
+Requesters hear back through the channel they used (R3, R5, R6, R9); staff
+get in-app notices, and their unit's handler an SMS for new cases and missed
+deadlines. Delivery happens after commit (hotline.notifications.delivery)."""
+
+from django.db import transaction
+
+from .models import Message, MessageTemplate, StaffNotification
 
 # R3(8): the requester is told to call an emergency line at once.
 EMERGENCY_ADVICE = (
     "如遇紧急情况，请立即拨打110（报警）、119（火警）、120（急救）或122（交通事故）等紧急求助电话。"
 )
 
-TEXTS = {
+# The templates as shipped; administrators edit them in the database.
+DEFAULT_TEXTS = {
     Message.Kind.ACKNOWLEDGEMENT: "您的诉求已登记，编号{number}。我们将按规定时限办理并答复。",
     Message.Kind.REFUSAL: "您反映的诉求（编号{number}）不予受理，原因：{reason}。",
     Message.Kind.DECLINED: (
@@ -18,12 +23,15 @@ TEXTS = {
     # R6: the exact words of the regulation.
     Message.Kind.INTERNAL_HANDLING: "您所反映的问题已转由{unit}内部办理",
     Message.Kind.RESULT: "您反映的诉求（编号{number}）办理结果：{result}",
+    Message.Kind.DISPATCHED: "【12345】{unit}：新诉求件{number}，答复期限{due}，请及时查阅办理。",
+    Message.Kind.BREACHED: "【12345】{unit}：诉求件{number}的{deadline}时限已超时，请立即处理。",
 }
 
-# Phone cases are answered by SMS to the caller's number; the others on the
-# channel they came by, and web cases by SMS when a mobile was given.
+# The channel a requester's message goes back by. A phone case's messages
+# become call-back tasks for the agents; web and API cases are answered by
+# SMS to the mobile they gave.
 REPLY_CHANNEL = {
-    "phone": "sms",
+    "phone": "callback",
     "sms": "sms",
     "fax": "fax",
     "email": "email",
@@ -32,11 +40,67 @@ REPLY_CHANNEL = {
 }
 
 
-def tell_requester(case, kind: str, **values) -> Message:
+def _queue(**fields) -> Message:
+    message = Message.objects.create(**fields)
+    transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def _enqueue(pk: int) -> None:
+    from .tasks import deliver_message
+
+    deliver_message(pk)
+
+
+def render(kind: str, **values) -> str:
+    return MessageTemplate.objects.get(kind=kind).render(**values)
+
+
+def tell_requester(case, kind: str, **values) -> Message | None:
+    """A message to the requester through the original channel.
+
+    A phone caller is given the case number during the call, so the
+    acknowledgement of a phone case is not sent again."""
+    if case.channel == "phone" and kind == Message.Kind.ACKNOWLEDGEMENT:
+        return None
     requester = case.requester
     channel = REPLY_CHANNEL[case.channel]
     recipient = requester.email if channel == "email" else requester.phone
-    text = TEXTS[kind].format(number=case.number, **values)
-    return Message.objects.create(
-        case=case, kind=kind, channel=channel, recipient=recipient, text=text
+    return _queue(
+        case=case,
+        kind=kind,
+        channel=channel,
+        recipient=recipient,
+        text=render(kind, number=case.number, **values),
+    )
+
+
+def tell_unit(unit, case, kind: str, notice: str, **values) -> None:
+    """New dispatches and missed deadlines: an in-app notice to the unit's
+    handlers and leaders, and an SMS to its first handler with a mobile."""
+    from hotline.organisation.models import Role, RoleGrant
+
+    grants = (
+        RoleGrant.objects.filter(unit=unit, role__in=(Role.HANDLER, Role.LEADER))
+        .select_related("user")
+        .order_by("granted_at", "id")
+    )
+    users = [g.user for g in grants]
+    notify(users, case, notice)
+    handler = next((g.user for g in grants if g.role == Role.HANDLER and g.user.mobile), None)
+    if handler is not None:
+        _queue(
+            case=case,
+            kind=kind,
+            channel="sms",
+            recipient=handler.mobile,
+            text=render(kind, number=case.number, unit=unit.name, **values),
+        )
+
+
+def notify(users, case, text: str, dedupe: str = "") -> None:
+    """In-app notices; with `dedupe`, at most one per user and reason."""
+    StaffNotification.objects.bulk_create(
+        [StaffNotification(user=u, case=case, text=text[:300], dedupe=dedupe) for u in users],
+        ignore_conflicts=bool(dedupe),
     )

@@ -203,6 +203,7 @@ class IntakeForm(forms.Form):
     """R5: what an agent takes down from a call, fax or SMS."""
 
     submission = forms.UUIDField(widget=forms.HiddenInput)
+    draft = forms.IntegerField(widget=forms.HiddenInput, required=False)
     channel = forms.ChoiceField(
         label=_("Channel"),
         choices=[

@@ -26,6 +26,7 @@ from hotline.cases.repeats import SIMILARITY, find_likely_repeats, normalise_pho
 from hotline.cases.search import search
 from hotline.cases.visibility import visible_cases
 from hotline.cases.workflow import CaseState
+from hotline.notifications.models import CallbackTask, InboundMessage
 from hotline.organisation.models import District, Role, Unit
 from hotline.policy.models import Policy
 
@@ -107,10 +108,21 @@ def queue(request):
     calendar = database_calendar()
     _with_countdowns(items, now, calendar)
     today = timezone.localdate()
+    agent_extras = {}
+    if acting.role == Role.AGENT:
+        agent_extras = {
+            "drafts": InboundMessage.objects.filter(
+                case__isnull=True, registered_case__isnull=True
+            ).order_by("received_at")[:PAGE],
+            "callbacks": CallbackTask.objects.filter(
+                done_at__isnull=True, message__case__involvements__unit=acting.unit
+            ).select_related("message__case", "message__case__requester")[:PAGE],
+        }
     return render(
         request,
         "workbench/queue.html",
         {
+            **agent_extras,
             "tasks": items[:PAGE],
             "more": len(items) > PAGE,
             "today": today,
@@ -369,6 +381,10 @@ def intake(request):
                         attachments=[data["attachment"]] if data["attachment"] else [],
                     )
                     IntakeSubmission.objects.create(token=token, case=case)
+                    if data.get("draft"):
+                        InboundMessage.objects.filter(
+                            pk=data["draft"], registered_case__isnull=True
+                        ).update(registered_case=case)
             except IntegrityError:
                 earlier = IntakeSubmission.objects.get(token=token)
                 return redirect("case-detail", number=earlier.case.number)
@@ -384,7 +400,18 @@ def intake(request):
                 return redirect("case-detail", number=case.number)
         status = 400
     else:
-        form = IntakeForm(initial={"submission": uuid.uuid4(), "channel": "phone"})
+        initial = {"submission": uuid.uuid4(), "channel": "phone"}
+        draft = InboundMessage.objects.filter(
+            pk=request.GET.get("draft") or 0, registered_case__isnull=True
+        ).first()
+        if draft is not None:
+            initial.update(
+                draft=draft.pk,
+                channel=draft.channel,
+                content=draft.text,
+                **({"phone": draft.sender} if draft.channel == "sms" else {"email": draft.sender}),
+            )
+        form = IntakeForm(initial=initial)
         status = 200
     return render(request, "workbench/intake.html", {"form": form}, status=status)
 

@@ -72,10 +72,20 @@ def test_case_numbers_count_per_day_R5(flow, clock):
 
 def test_the_requester_gets_an_acknowledgement_with_the_number_R5(flow, clock):
     clock("2026-11-26 10:00")
-    case = flow.phone_case()
+    case = flow.phone_case(channel="sms")
     message = case.messages.get(kind=Message.Kind.ACKNOWLEDGEMENT)
     assert case.number in message.text
     assert (message.channel, message.recipient) == ("sms", "13805912345")
+
+
+def test_a_phone_caller_hears_the_number_on_the_call_and_is_called_back_R5_R9(flow, clock):
+    """The agent gives the number during the call; later messages to a
+    phone requester become call-back tasks (the original channel)."""
+    clock("2026-11-26 10:00")
+    case = flow.phone_case(channel="phone")
+    assert not case.messages.filter(kind=Message.Kind.ACKNOWLEDGEMENT).exists()
+    actions.refuse_case(actor=flow.city_dispatcher, case=case, reason=5)
+    assert case.messages.get(kind=Message.Kind.REFUSAL).channel == "callback"
 
 
 def test_only_agents_register_R5(flow, clock):

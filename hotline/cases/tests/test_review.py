@@ -103,7 +103,7 @@ def test_no_result_reaches_the_requester_before_approval_R9(flow, clock, submitt
     flow.review(submitted.part)
     flow.close(case)
     message = case.messages.get(kind=Message.Kind.RESULT)
-    assert "已责令施工单位停止夜间施工" in message.text and message.channel == "sms"
+    assert "已责令施工单位停止夜间施工" in message.text and message.channel == "callback"
 
 
 @pytest.mark.parametrize(
@@ -149,7 +149,9 @@ def test_internal_cases_are_sent_but_never_published_R9(flow, clock):
     assert not case.published and case.messages.filter(kind="result").exists()
 
 
-@pytest.mark.parametrize(("channel", "sent_by"), [("fax", "fax"), ("sms", "sms"), ("phone", "sms")])
+@pytest.mark.parametrize(
+    ("channel", "sent_by"), [("fax", "fax"), ("sms", "sms"), ("phone", "callback")]
+)
 def test_the_result_goes_back_through_the_original_channel_R9(flow, clock, channel, sent_by):
     clock("2026-11-26 10:00")
     case = flow.phone_case(channel=channel)

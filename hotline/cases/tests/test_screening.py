@@ -22,7 +22,7 @@ def test_refusal_records_one_of_the_nine_reasons_and_tells_the_requester_R3(flow
     case.refresh_from_db()
     assert (case.state, case.refusal_reason) == ("refused", reason)
     message = case.messages.get(kind=Message.Kind.REFUSAL)
-    assert message.channel == "sms" and "不予受理" in message.text
+    assert message.channel == "callback" and "不予受理" in message.text
     assert case.clocks.get(kind=Clock.Kind.DISPATCH).met_at == at("2026-11-26 11:00")
 
 

@@ -1,0 +1,32 @@
+"""The clocks' background jobs (run by `manage.py run_huey`)."""
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+
+from . import clocks
+
+
+@db_periodic_task(crontab(minute="*"), retries=2, retry_delay=10)
+def watch_clocks():
+    """Every minute: breaches (and D4 lapses), then the half-day reminders."""
+    report = clocks.breach_due_clocks()
+    clocks.remind_due_soon()
+    return report.breached
+
+
+@db_task()
+def watch_clocks_now():
+    return watch_clocks.call_local()
+
+
+@HUEY.on_startup()
+def catch_up(*args):
+    """A worker that starts after a pause catches up at once, not at the
+    next minute."""
+    watch_clocks_now()
+
+
+@db_periodic_task(crontab(hour="8", minute="0"), retries=2, retry_delay=60)
+def morning_summary():
+    """08:00 Fuzhou time: what each unit has due on the next working day."""
+    return clocks.daily_summary()

@@ -1,0 +1,74 @@
+"""Delivering the outbox: at least once, with backoff, and safe to crash.
+
+A worker leases a message (status "sending", leased_until), sends it, then
+marks it sent. If the worker dies in between, the lease runs out and the
+message is sent again with the same key; the SMS gateway drops the repeat."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .channels import ChannelError, channel
+from .models import Message
+
+LEASE = timedelta(minutes=2)
+# Minutes to wait after each failed attempt; after the last, the message is
+# marked failed and shown on its case.
+BACKOFF_MINUTES = [1, 2, 5, 15, 30, 60, 120]
+
+
+def due(now=None):
+    now = now or timezone.now()
+    return Message.objects.filter(
+        Q(status=Message.Status.PENDING)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        | Q(status=Message.Status.SENDING, leased_until__lt=now)
+    )
+
+
+def _lease(pk: int) -> Message | None:
+    now = timezone.now()
+    with transaction.atomic():
+        message = due(now).filter(pk=pk).select_for_update(skip_locked=True).first()
+        if message is None:
+            return None
+        message.status = Message.Status.SENDING
+        message.attempts += 1
+        message.leased_until = now + LEASE
+        message.save(update_fields=["status", "attempts", "leased_until"])
+    return message
+
+
+def deliver(pk: int) -> str | None:
+    """Send one message if it is due and no one else is sending it."""
+    message = _lease(pk)
+    if message is None:
+        return None
+    try:
+        channel(message.channel).send(message)
+    except ChannelError as error:
+        failed_for_good = message.attempts > len(BACKOFF_MINUTES)
+        Message.objects.filter(pk=pk).update(
+            status=Message.Status.FAILED if failed_for_good else Message.Status.PENDING,
+            last_error=str(error)[:1000],
+            leased_until=None,
+            next_attempt_at=None
+            if failed_for_good
+            else timezone.now() + timedelta(minutes=BACKOFF_MINUTES[message.attempts - 1]),
+        )
+        return "failed" if failed_for_good else "retry"
+    Message.objects.filter(pk=pk).update(
+        status=Message.Status.SENT, sent_at=timezone.now(), leased_until=None, last_error=""
+    )
+    return "sent"
+
+
+def deliver_due(limit: int = 500) -> int:
+    """Every message now due: new ones whose enqueue was lost, retries whose
+    wait is over, and leases of dead workers."""
+    sent = 0
+    for pk in due().order_by("id").values_list("pk", flat=True)[:limit]:
+        sent += deliver(pk) == "sent"
+    return sent

@@ -1,0 +1,115 @@
+"""Messages from the public arriving by SMS or email.
+
+Each becomes an InboundMessage, unique by the sender's message id (a
+gateway that retries makes one row). A message from a number or address
+with an open case is threaded into that case, and the units handling it are
+told; anything else is a draft in the service center's queue."""
+
+import email
+import email.policy
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import InboundAttachment, InboundMessage
+from .outbox import notify
+
+CLOSED_STATES = ("refused", "declined", "closed")
+
+
+def _open_case(**requester):
+    from hotline.cases.models import Case
+
+    return (
+        Case.objects.filter(**{f"requester__{k}": v for k, v in requester.items()})
+        .exclude(state__in=CLOSED_STATES)
+        .order_by("-received_at")
+        .first()
+    )
+
+
+def _thread(message: InboundMessage) -> None:
+    from hotline.cases.models import Event
+    from hotline.organisation.models import Role, RoleGrant
+
+    case = message.case
+    Event.objects.create(
+        case=case,
+        action="requester_message",
+        at=message.received_at,
+        details={"channel": message.channel, "inbound": message.pk, "text": message.text},
+    )
+    units = case.involvements.values_list("unit", flat=True)
+    users = [
+        g.user
+        for g in RoleGrant.objects.filter(
+            unit__in=units, role__in=(Role.HANDLER, Role.DISPATCHER, Role.AGENT)
+        ).select_related("user")
+    ]
+    notify(users, case, f"诉求件{case.number}收到诉求人的新消息：{message.text[:80]}")
+
+
+def receive(*, channel, external_id, sender, text, received_at=None, subject="", files=()):
+    """Store one inbound message; return (message, created)."""
+    from hotline.cases.repeats import normalise_phone
+
+    received_at = received_at or timezone.now()
+    if channel == InboundMessage.Channel.SMS:
+        sender = normalise_phone(sender) or sender
+        case = _open_case(phone=sender)
+    else:
+        case = _open_case(email__iexact=sender)
+    try:
+        with transaction.atomic():
+            message = InboundMessage.objects.create(
+                channel=channel,
+                external_id=external_id,
+                sender=sender,
+                subject=subject[:300],
+                text=text,
+                received_at=received_at,
+                case=case,
+            )
+            for name, content_type, data in files:
+                InboundAttachment.objects.create(
+                    message=message,
+                    file=ContentFile(data, name=name),
+                    name=name[:200],
+                    content_type=content_type,
+                )
+            if case is not None:
+                _thread(message)
+    except IntegrityError:
+        return InboundMessage.objects.get(channel=channel, external_id=external_id), False
+    return message, True
+
+
+def receive_email(raw: bytes):
+    """Parse a mail as the SMTP receiver got it."""
+    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    body = mail.get_body(preferencelist=("plain", "html"))
+    files = [
+        (
+            part.get_filename() or "attachment",
+            part.get_content_type(),
+            part.get_payload(decode=True),
+        )
+        for part in mail.iter_attachments()
+    ]
+    date = mail["Date"]
+    received_at = date.datetime if date and getattr(date, "datetime", None) else None
+    if isinstance(received_at, datetime) and received_at.tzinfo is None:
+        received_at = timezone.make_aware(received_at)
+    sender = email.utils.parseaddr(str(mail["From"]))[1]
+    external_id = str(mail["Message-ID"] or "").strip() or f"{sender}:{hash(raw)}"
+    return receive(
+        channel=InboundMessage.Channel.EMAIL,
+        external_id=external_id,
+        sender=sender,
+        subject=str(mail["Subject"] or ""),
+        text=body.get_content().strip() if body else "",
+        received_at=received_at,
+        files=files,
+    )
