@@ -18,11 +18,13 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Serving on http://127.0.0.1:8000/  (administration: /admin/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000/  (administration: /admin/); the worker runs beside it"
+	$(BIN)/python manage.py run_huey --workers 2 --worker-type thread & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(BIN)/pytest
+	HOTLINE_HUEY_IMMEDIATE=1 $(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .

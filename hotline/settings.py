@@ -111,6 +111,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # test database be UTF-8 whatever template1 is.
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
 else:
+    # The tests' database is a file, so a worker process started by a test
+    # sees what the test committed.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     # IMMEDIATE: a writing transaction takes the lock at BEGIN, so two
     # concurrent actions queue instead of failing to upgrade their lock.
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -183,6 +186,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
+# How long a worker may take to hand a message over before another may retry.
+HOTLINE_OUTBOX_LEASE_SECONDS = int(os.environ.get("HOTLINE_OUTBOX_LEASE_SECONDS", "120"))
 _LOG_ONLY = os.environ.get("HOTLINE_OUTBOX", "" if PRODUCTION else "log") == "log"
 if PRODUCTION and not _LOG_ONLY and not (SMS_GATEWAY_URL and SMS_GATEWAY_SECRET):
     raise ImproperlyConfigured(

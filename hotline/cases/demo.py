@@ -155,6 +155,16 @@ def load_demo_cases() -> list:
     actions.dispatch_case(actor=dispatcher, case=case, parts=[PartPlan(sole=unit("福州市效能办"))])
     made.append(case)
 
+    # Dispatched two weeks ago and never read: the demo's worker breaches
+    # its deadlines within a minute of starting, and the unit is told.
+    case = register(
+        "鼓楼区南门兜附近井盖缺失，夜间行人容易踩空。", "13600000009", "何女士", "CG", "南门兜"
+    )
+    accept(case)
+    actions.dispatch_case(actor=dispatcher, case=case, parts=[PartPlan(sole=unit(cgw))])
+    _backdate(case, days=14)
+    made.append(case)
+
     # Closed and published.
     case = register("小区门口路灯损坏一个月无人维修。", "13600000008", "吴先生", "CG", "晋安区")
     accept(case)
@@ -166,3 +176,24 @@ def load_demo_cases() -> list:
     actions.rate_case(case=case, satisfaction="satisfied", comment="处理很及时")
     made.append(case)
     return made
+
+
+def _backdate(case, days: int) -> None:
+    """Demo data only: move a fresh case's history back in time, so that
+    its clocks are already past due when the demo starts."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from .models import Assignment, Case, Clock, Event, Part
+
+    shift = timedelta(days=days)
+    Case.objects.filter(pk=case.pk).update(received_at=F("received_at") - shift)
+    Part.objects.filter(case=case).update(received_at=F("received_at") - shift)
+    Assignment.objects.filter(case=case).update(dispatched_at=F("dispatched_at") - shift)
+    Event.objects.filter(case=case).update(at=F("at") - shift)
+    Clock.objects.filter(case=case).update(
+        started_at=F("started_at") - shift,
+        due_at=F("due_at") - shift,
+        met_at=F("met_at") - shift,
+    )

@@ -6,6 +6,7 @@ message is sent again with the same key; the SMS gateway drops the repeat."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +14,6 @@ from django.utils import timezone
 from .channels import ChannelError, channel
 from .models import Message
 
-LEASE = timedelta(minutes=2)
 # Minutes to wait after each failed attempt; after the last, the message is
 # marked failed and shown on its case.
 BACKOFF_MINUTES = [1, 2, 5, 15, 30, 60, 120]
@@ -36,7 +36,7 @@ def _lease(pk: int) -> Message | None:
             return None
         message.status = Message.Status.SENDING
         message.attempts += 1
-        message.leased_until = now + LEASE
+        message.leased_until = now + timedelta(seconds=settings.HOTLINE_OUTBOX_LEASE_SECONDS)
         message.save(update_fields=["status", "attempts", "leased_until"])
     return message
 

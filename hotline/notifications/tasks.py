@@ -1,7 +1,7 @@
 """Background jobs of the outbox (run by `manage.py run_huey`)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from . import delivery
 
@@ -16,3 +16,14 @@ def deliver_message(pk: int):
 def deliver_due_messages():
     """The safety net: retries, lost enqueues, dead workers' leases."""
     return delivery.deliver_due()
+
+
+@db_task()
+def deliver_due_now():
+    return delivery.deliver_due()
+
+
+@HUEY.on_startup()
+def catch_up(*args):
+    """A restarted worker sends what waited, at once."""
+    deliver_due_now()

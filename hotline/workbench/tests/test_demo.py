@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_cases_fill_every_queue(client):
     cases = load_demo_cases()
-    assert len(cases) == 8
+    assert len(cases) == 9
     states = set(Case.objects.values_list("state", flat=True))
     assert {"screening", "refused", "handling", "reviewing", "closed"} <= states
     for username in ("city_dispatcher", "city_handler", "gulou_leader", "city_reviewer"):
