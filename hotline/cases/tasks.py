@@ -8,10 +8,13 @@ from . import clocks
 
 @db_periodic_task(crontab(minute="*"), retries=2, retry_delay=10)
 def watch_clocks():
-    """Every minute: breaches (and D4 lapses), then the half-day reminders."""
-    report = clocks.breach_due_clocks()
-    clocks.remind_due_soon()
-    return report.breached
+    """Every minute: breaches (and D4 lapses), then the half-day reminders.
+    With several workers on several machines, the lock (in Redis) lets one
+    run at a time; a second run in the same minute finds nothing to do."""
+    with HUEY.lock_task("watch-clocks", ttl=120):
+        report = clocks.breach_due_clocks()
+        clocks.remind_due_soon()
+        return report.breached
 
 
 @db_task()

@@ -15,7 +15,8 @@ def deliver_message(pk: int):
 @db_periodic_task(crontab(minute="*"), retries=2, retry_delay=10)
 def deliver_due_messages():
     """The safety net: retries, lost enqueues, dead workers' leases."""
-    return delivery.deliver_due()
+    with HUEY.lock_task("deliver-due", ttl=120):
+        return delivery.deliver_due()
 
 
 @db_task()

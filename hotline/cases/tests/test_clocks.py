@@ -114,3 +114,23 @@ def test_clocks_keep_their_working_days(flow, clock):
     assignment = flow.to(flow.phone_case(), CGW)
     assert dict(assignment.clocks.values_list("kind", "working_days")) == {"read": 2, "reply": 10}
     assert Clock.objects.filter(kind="dispatch").get().working_days == 1
+
+
+def test_the_scheduled_job_runs_one_at_a_time_and_twice_does_no_harm(flow, clock):
+    """Several workers may run the every-minute job; the lock lets one in,
+    and a second run finds nothing more to do."""
+    from huey.exceptions import TaskLockedException
+
+    from hotline.cases.tasks import watch_clocks
+    from hotline.notifications.models import StaffNotification
+
+    clock("2026-11-26 10:00")
+    flow.to(flow.phone_case(), CGW)
+    clock("2026-12-01 00:01")
+    from huey.contrib.djhuey import HUEY
+
+    with HUEY.lock_task("watch-clocks", ttl=120), pytest.raises(TaskLockedException):
+        watch_clocks.call_local()
+    assert watch_clocks.call_local() == 1
+    assert watch_clocks.call_local() == 0
+    assert StaffNotification.objects.filter(text__contains="超时").count() == 2
