@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "hotline.notifications",
     "hotline.cases",
     "hotline.workbench",
+    "hotline.portal",
     "template_partials",
     "huey.contrib.djhuey",
 ]
@@ -172,7 +173,12 @@ HUEY = {
         if REDIS_URL
         else {"filename": os.environ.get("HOTLINE_HUEY_FILE", str(VAR_DIR / "huey.sqlite3"))}
     ),
-    "consumer": {"workers": 2, "worker_type": "thread", "check_worker_health": True},
+    "consumer": {
+        "workers": 2,
+        "worker_type": "thread",
+        "check_worker_health": True,
+        "flush_locks": not REDIS_URL,  # see hotline.jobs.run_alone
+    },
 }
 
 # Outgoing channels (hotline.notifications.channels). The log backend is for
@@ -222,6 +228,9 @@ HOTLINE_CHANNELS = {
 # Uploads: scanned faxes and photos (images and PDF, checked by content).
 HOTLINE_MAX_ATTACHMENT_BYTES = int(os.environ.get("HOTLINE_MAX_ATTACHMENT_BYTES", 10 * 2**20))
 DATA_UPLOAD_MAX_MEMORY_SIZE = HOTLINE_MAX_ATTACHMENT_BYTES + 2**20
+
+# Where the public portal is reached, for links in messages to requesters.
+HOTLINE_PUBLIC_URL = os.environ.get("HOTLINE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Case numbers: prefix + received date + sequence, e.g. FZ2026112600123.
 HOTLINE_CASE_PREFIX = os.environ.get("HOTLINE_CASE_PREFIX", "FZ")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("hotline.workbench.urls")),
     path("organisation/", include("hotline.organisation.urls")),
     path("", include("hotline.notifications.urls")),
+    path("portal/", include("hotline.portal.urls")),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

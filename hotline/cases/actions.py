@@ -45,6 +45,7 @@ from .models import (
     ReturnRequest,
     Violation,
 )
+from .querycode import digest, new_code
 from .repeats import find_likely_repeats, normalise_phone, timely_reply_count
 from .search import segment
 from .violations import record_violations
@@ -300,11 +301,13 @@ def _new_case(
         registered_by=registered_by,
         state=state,
         search_text=segment(content, location),
+        query_code_hash=digest(code := new_code()),
     )
+    case.query_code = code  # shown once, to the requester
     case.flag_repeat = bool(find_likely_repeats(case))
     if case.flag_repeat:
         case.save(update_fields=["flag_repeat"])
-    tell_requester(case, Message.Kind.ACKNOWLEDGEMENT)
+    tell_requester(case, Message.Kind.ACKNOWLEDGEMENT, code=code)
     return case
 
 
@@ -407,6 +410,7 @@ def submit_online(
     location: str = "",
     category: Category | None = None,
     channel: str = Channel.WEB,
+    attachments=(),
 ) -> Case:
     """R2, R5: a web (or API) case goes straight to the city bureau."""
     _check("submit_online", None)
@@ -426,6 +430,7 @@ def submit_online(
     )
     _reach_city_bureau(case, database_calendar(), now, city_bureau())
     _event(case, "submit_online", None, None, now, channel=channel)
+    attach(case, attachments)
     return case
 
 
@@ -1363,6 +1368,15 @@ def _send_for_redo(case, part, assignment, actor, bureau, now, reasons) -> None:
     )
 
 
+def rating_url(case: Case) -> str:
+    """D9: a link in the result message that opens the rating form for
+    this case alone (signed; no query code in it)."""
+    from django.core import signing
+
+    token = signing.dumps(case.number, salt="hotline.rating")
+    return f"{settings.HOTLINE_PUBLIC_URL}/portal/rate/{token}/"
+
+
 def _decide(request: ReturnRequest, accepted: bool, actor: User, now, note: str) -> None:
     request.decision = (
         ReturnRequest.Decision.ACCEPTED if accepted else ReturnRequest.Decision.REJECTED
@@ -1501,7 +1515,7 @@ def close_case(
     case.closed_at = now
     case.published = is_publishable(case)
     _save(case, "state", "result", "closed_at", "published")
-    tell_requester(case, Message.Kind.RESULT, result=case.result)
+    tell_requester(case, Message.Kind.RESULT, result=case.result, rating_url=rating_url(case))
     _event(case, "close", actor, bureau, now, published=case.published)
     return case
 

@@ -7,4 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401
+        from .search import ensure_sqlite_index
+
+        post_migrate.connect(ensure_sqlite_index, sender=self)

@@ -166,6 +166,9 @@ class Case(models.Model):
     # The case's words, segmented by rjieba and joined by spaces, for
     # full-text search (see hotline.cases.search).
     search_text = models.TextField(blank=True, editable=False)
+    # The requester's private query code (D8: a case number alone shows
+    # nothing), kept as a salted hash; the code itself is shown once.
+    query_code_hash = models.CharField(max_length=80, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_at"]

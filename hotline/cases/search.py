@@ -36,3 +36,42 @@ def search(queryset, query: str):
     return queryset.filter(
         pk__in=RawSQL("SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s", [match])
     )
+
+
+SQLITE_TRIGGERS = [
+    "CREATE TRIGGER IF NOT EXISTS cases_case_fts_insert AFTER INSERT ON cases_case BEGIN "
+    "INSERT INTO cases_case_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS cases_case_fts_delete AFTER DELETE ON cases_case BEGIN "
+    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS cases_case_fts_update AFTER UPDATE OF search_text ON cases_case "
+    "BEGIN INSERT INTO cases_case_fts(cases_case_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO cases_case_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+]
+
+
+def ensure_sqlite_index(sender, using="default", **kwargs):
+    """SQLite drops a table's triggers when a migration rebuilds the table,
+    so after every migrate the FTS triggers are put back and, if any was
+    missing, the index is rebuilt from the cases."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cases_case_fts'"
+        )
+        if cursor.fetchone()[0] == 0:
+            return  # not migrated this far yet
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'cases_case_fts_%'"
+        )
+        complete = cursor.fetchone()[0] == len(SQLITE_TRIGGERS)
+        for statement in SQLITE_TRIGGERS:
+            cursor.execute(statement)
+        if not complete:
+            cursor.execute("INSERT INTO cases_case_fts(cases_case_fts) VALUES ('rebuild')")

@@ -3,7 +3,12 @@
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from hotline.jobs import run_alone
+
 from . import clocks
+
+# Made at import, so a starting consumer knows the lock and can clear it.
+WATCHING = run_alone("watch-clocks")
 
 
 @db_periodic_task(crontab(minute="*"), retries=2, retry_delay=10)
@@ -11,7 +16,7 @@ def watch_clocks():
     """Every minute: breaches (and D4 lapses), then the half-day reminders.
     With several workers on several machines, the lock (in Redis) lets one
     run at a time; a second run in the same minute finds nothing to do."""
-    with HUEY.lock_task("watch-clocks", ttl=120):
+    with WATCHING:
         report = clocks.breach_due_clocks()
         clocks.remind_due_soon()
         return report.breached

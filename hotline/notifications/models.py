@@ -70,11 +70,11 @@ class MessageTemplate(models.Model):
     template may use are fixed per kind and checked when it is saved."""
 
     VARIABLES = {
-        Message.Kind.ACKNOWLEDGEMENT: {"number"},
+        Message.Kind.ACKNOWLEDGEMENT: {"number", "code"},
         Message.Kind.REFUSAL: {"number", "reason"},
         Message.Kind.DECLINED: {"number", "count"},
         Message.Kind.INTERNAL_HANDLING: {"number", "unit"},
-        Message.Kind.RESULT: {"number", "result"},
+        Message.Kind.RESULT: {"number", "result", "rating_url"},
         Message.Kind.DISPATCHED: {"number", "unit", "due"},
         Message.Kind.BREACHED: {"number", "unit", "deadline"},
     }

@@ -15,14 +15,16 @@ EMERGENCY_ADVICE = (
 
 # The templates as shipped; administrators edit them in the database.
 DEFAULT_TEXTS = {
-    Message.Kind.ACKNOWLEDGEMENT: "您的诉求已登记，编号{number}。我们将按规定时限办理并答复。",
+    Message.Kind.ACKNOWLEDGEMENT: (
+        "您的诉求已登记，编号{number}，查询码{code}（请妥善保管）。我们将按规定时限办理并答复。"
+    ),
     Message.Kind.REFUSAL: "您反映的诉求（编号{number}）不予受理，原因：{reason}。",
     Message.Kind.DECLINED: (
         "您反映的诉求（编号{number}）此前已{count}次按时答复，根据规定不再重复批转办理。"
     ),
     # R6: the exact words of the regulation.
     Message.Kind.INTERNAL_HANDLING: "您所反映的问题已转由{unit}内部办理",
-    Message.Kind.RESULT: "您反映的诉求（编号{number}）办理结果：{result}",
+    Message.Kind.RESULT: "您反映的诉求（编号{number}）办理结果：{result} 欢迎评价：{rating_url}",
     Message.Kind.DISPATCHED: "【12345】{unit}：新诉求件{number}，答复期限{due}，请及时查阅办理。",
     Message.Kind.BREACHED: "【12345】{unit}：诉求件{number}的{deadline}时限已超时，请立即处理。",
 }

@@ -3,7 +3,11 @@
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from hotline.jobs import run_alone
+
 from . import delivery
+
+DELIVERING = run_alone("deliver-due")
 
 
 @db_task(retries=3, retry_delay=30)
@@ -15,7 +19,7 @@ def deliver_message(pk: int):
 @db_periodic_task(crontab(minute="*"), retries=2, retry_delay=10)
 def deliver_due_messages():
     """The safety net: retries, lost enqueues, dead workers' leases."""
-    with HUEY.lock_task("deliver-due", ttl=120):
+    with DELIVERING:
         return delivery.deliver_due()
 
 

@@ -127,9 +127,9 @@ def test_the_scheduled_job_runs_one_at_a_time_and_twice_does_no_harm(flow, clock
     clock("2026-11-26 10:00")
     flow.to(flow.phone_case(), CGW)
     clock("2026-12-01 00:01")
-    from huey.contrib.djhuey import HUEY
+    from hotline.cases.tasks import WATCHING
 
-    with HUEY.lock_task("watch-clocks", ttl=120), pytest.raises(TaskLockedException):
+    with WATCHING, pytest.raises(TaskLockedException):
         watch_clocks.call_local()
     assert watch_clocks.call_local() == 1
     assert watch_clocks.call_local() == 0

@@ -144,3 +144,21 @@ def test_forwarding_twice_is_refused(flow, clock):
     case = flow.phone_case()
     with pytest.raises(WrongState):
         actions.forward_case(actor=flow.agent, case=case)
+
+
+def test_search_survives_a_migration_that_rebuilds_the_table(flow, clock):
+    """SQLite drops triggers with a rebuilt table; migrate puts them back."""
+    from django.db import connection
+
+    from hotline.cases.search import ensure_sqlite_index, search
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's index is an expression index, not triggers")
+    clock("2026-11-26 10:00")
+    case = flow.phone_case(content="工地夜间施工噪音。")
+    with connection.cursor() as cursor:
+        for name in ("insert", "delete", "update"):
+            cursor.execute(f"DROP TRIGGER cases_case_fts_{name}")
+        cursor.execute("DELETE FROM cases_case_fts")  # the index lost with them
+    ensure_sqlite_index(sender=None)
+    assert list(search(Case.objects.all(), "施工噪音")) == [case]

@@ -39,8 +39,8 @@ def start_worker(tmp_path, **env):
         [sys.executable, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"],
         cwd=ROOT,
         env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=(tmp_path / "worker.log").open("a"),
+        stderr=subprocess.STDOUT,
     )
 
 

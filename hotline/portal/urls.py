@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="portal-home"),
+    path("submit/", views.submit, name="portal-submit"),
+    path("submitted/", views.submitted, name="portal-submitted"),
+    path("track/", views.track, name="portal-track"),
+    path("track/case/", views.tracked, name="portal-tracked"),
+    path("rate/<str:token>/", views.rate_link, name="portal-rate"),
+    path("published/", views.published, name="portal-published"),
+    path("published/<str:number>/", views.published_detail, name="portal-published-detail"),
+    path("statistics/", views.statistics, name="portal-statistics"),
+]

@@ -1,0 +1,247 @@
+"""The public portal: submit, track, read published replies, rate (R2, R9,
+D8, D9). Everything a visitor sees of a case comes through
+hotline.cases.publication, or, for their own case, after the query code."""
+
+import uuid
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hotline.cases import actions
+from hotline.cases.actions import RequesterDetails
+from hotline.cases.errors import WorkflowError
+from hotline.cases.models import Case, Category
+from hotline.cases.publication import public_record, published_cases
+from hotline.cases.querycode import matches
+from hotline.cases.search import search
+from hotline.organisation.models import District
+from hotline.policy.models import Policy
+from hotline.workbench.models import IntakeSubmission
+
+from . import throttle
+from .forms import RateForm, SubmitForm, TrackForm
+from .stats import monthly
+
+PAGE = 20
+SESSION_TRACKED = "portal_tracked_case"
+SESSION_SUBMITTED = "portal_submitted"
+
+# What a requester reads about their case, in plain words.
+PUBLIC_STATUS = {
+    "registered": gettext_lazy("received, being checked"),
+    "screening": gettext_lazy("received, being checked"),
+    "refused": gettext_lazy("not accepted"),
+    "declined": gettext_lazy("already answered; not handled again"),
+    "dispatching": gettext_lazy("being handled"),
+    "handling": gettext_lazy("being handled"),
+    "reviewing": gettext_lazy("reply being reviewed"),
+    "approved": gettext_lazy("reply being reviewed"),
+    "closed": gettext_lazy("answered"),
+}
+
+
+def home(request):
+    return render(request, "portal/home.html", {"policy": Policy.in_force(timezone.now())})
+
+
+def submit(request):
+    if request.method == "POST":
+        form = SubmitForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            where = throttle.address(request)
+            if data["website"]:
+                form.add_error(None, _("Your request could not be accepted."))
+            elif throttle.exceeded("submit-address", where) or throttle.exceeded(
+                "submit-mobile", data["mobile"]
+            ):
+                form.add_error(None, _("Too many requests. Please try again in an hour."))
+            else:
+                earlier = IntakeSubmission.objects.filter(token=data["submission"]).first()
+                if earlier is not None:  # submitted twice: the first one stands
+                    request.session[SESSION_SUBMITTED] = {"number": earlier.case.number}
+                    return redirect("portal-submitted")
+                try:
+                    with transaction.atomic():
+                        case = actions.submit_online(
+                            requester=RequesterDetails(name=data["name"], phone=data["mobile"]),
+                            content=data["content"],
+                            location=data["location"],
+                            category=data["category"],
+                            disclosure_allowed=data["disclosure_allowed"],
+                            attachments=data["photos"],
+                        )
+                        IntakeSubmission.objects.create(token=data["submission"], case=case)
+                except IntegrityError:
+                    return redirect("portal-submitted")
+                except WorkflowError as error:
+                    field = {"phone": "mobile", "attachment": "photos"}.get(
+                        error.field, error.field
+                    )
+                    form.add_error(field if field in form.fields else None, error.message)
+                else:
+                    throttle.count("submit-address", where)
+                    throttle.count("submit-mobile", data["mobile"])
+                    request.session[SESSION_SUBMITTED] = {
+                        "number": case.number,
+                        "code": case.query_code,
+                    }
+                    return redirect("portal-submitted")
+        status = 400
+    else:
+        form = SubmitForm(initial={"submission": uuid.uuid4()})
+        status = 200
+    return render(request, "portal/submit.html", {"form": form}, status=status)
+
+
+def submitted(request):
+    """Shown once: the case number and the private query code."""
+    shown = request.session.pop(SESSION_SUBMITTED, None)
+    if shown is None:
+        return redirect("portal-track")
+    return render(request, "portal/submitted.html", shown)
+
+
+def _tracked(request):
+    pk = request.session.get(SESSION_TRACKED)
+    return Case.objects.filter(pk=pk).select_related("requester").first() if pk else None
+
+
+def track(request):
+    case, status = None, 200
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+        if form.is_valid():
+            number = form.cleaned_data["number"].strip().upper()
+            where = throttle.address(request)
+            if throttle.exceeded("track-fail-address", where) or throttle.exceeded(
+                "track-fail-number", number
+            ):
+                form.add_error(None, _("Too many attempts. Please try again in an hour."))
+                status = 429
+            else:
+                found = Case.objects.filter(number=number).first()
+                if found and matches(form.cleaned_data["code"], found.query_code_hash):
+                    request.session[SESSION_TRACKED] = found.pk
+                    return redirect("portal-tracked")
+                throttle.count("track-fail-address", where)
+                throttle.count("track-fail-number", number)
+                # One message whether the number exists or not.
+                form.add_error(None, _("No case matches this number and query code."))
+                status = 404
+        else:
+            status = 400
+    else:
+        form = TrackForm(initial={"number": request.GET.get("number", "")})
+    return render(request, "portal/track.html", {"form": form, "case": case}, status=status)
+
+
+def _case_context(case):
+    units = []
+    if case.handling_mode == "public":
+        units = list(
+            case.assignments.exclude(state="withdrawn")
+            .order_by("part__number", "id")
+            .values_list("unit__name", flat=True)
+        )
+    return {
+        "case": case,
+        "status": PUBLIC_STATUS[case.state],
+        "units": units,
+        "can_rate": case.state == "closed" and case.rated_at is None,
+    }
+
+
+def tracked(request):
+    case = _tracked(request)
+    if case is None:
+        return redirect("portal-track")
+    form = RateForm()
+    status = 200
+    if request.method == "POST":
+        form = RateForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.rate_case(
+                    case=case,
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except WorkflowError as error:
+                form.add_error(None, error.message)
+                status = 409
+            else:
+                return redirect("portal-tracked")
+        else:
+            status = 400
+    return render(
+        request, "portal/tracked.html", {**_case_context(case), "form": form}, status=status
+    )
+
+
+def rate_link(request, token):
+    """D9: the link in the result message opens the rating for that case."""
+    try:
+        number = signing.loads(token, salt="hotline.rating", max_age=180 * 24 * 3600)
+    except signing.BadSignature:
+        raise Http404 from None
+    case = Case.objects.filter(number=number).first()
+    if case is None:
+        raise Http404
+    request.session[SESSION_TRACKED] = case.pk
+    return redirect("portal-tracked")
+
+
+def published(request):
+    """Closed public cases, newest first, searchable (R9, D8)."""
+    cases = published_cases().select_related("category")
+    g = request.GET
+    if g.get("category"):
+        cases = cases.filter(category_id=g["category"])
+    if g.get("district"):
+        cases = cases.filter(involvements__unit__district_id=g["district"]).distinct()
+    if g.get("from"):
+        cases = cases.filter(closed_at__date__gte=g["from"])
+    if g.get("to"):
+        cases = cases.filter(closed_at__date__lte=g["to"])
+    if g.get("q"):
+        cases = search(cases, g["q"])
+    cases = cases.order_by("-closed_at", "-id")
+    if g.get("before"):
+        closed, pk = g["before"].rsplit("_", 1)
+        cases = cases.filter(Q(closed_at__lt=closed) | Q(closed_at=closed, id__lt=int(pk)))
+    page = list(cases[: PAGE + 1])
+    following = None
+    if len(page) > PAGE:
+        last = page[PAGE - 1]
+        query = g.copy()
+        query["before"] = f"{last.closed_at.isoformat()}_{last.pk}"
+        following = query.urlencode()
+    return render(
+        request,
+        "portal/published.html",
+        {
+            "records": [public_record(c) for c in page[:PAGE]],
+            "following": following,
+            "categories": Category.objects.filter(is_active=True),
+            "districts": District.objects.all(),
+            "filters": g,
+        },
+    )
+
+
+def published_detail(request, number):
+    case = published_cases().filter(number=number).first()
+    if case is None:
+        raise Http404
+    return render(request, "portal/published_detail.html", {"record": public_record(case)})
+
+
+def statistics(request):
+    return render(request, "portal/stats.html", {"months": monthly()})
