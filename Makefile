@@ -41,7 +41,8 @@ bench: install
 	$(BIN)/python bench/case_path.py
 
 screenshots: install
-	HOTLINE_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q hotline/workbench/tests/test_browser.py
+	HOTLINE_SCREENSHOTS=docs/screenshots HOTLINE_HUEY_IMMEDIATE=1 $(BIN)/pytest -q \
+		hotline/workbench/tests/test_browser.py hotline/portal/tests/test_portal_browser.py
 
 rules: install
 	$(BIN)/python scripts/rule_coverage.py
