@@ -168,7 +168,7 @@ class Case(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     # The requester's private query code (D8: a case number alone shows
     # nothing), kept as a salted hash; the code itself is shown once.
-    query_code_hash = models.CharField(max_length=80, blank=True, editable=False)
+    query_code_hash = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_at"]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='query_code_hash',
-            field=models.CharField(blank=True, editable=False, max_length=80),
+            field=models.CharField(blank=True, editable=False, max_length=100),
         ),
     ]

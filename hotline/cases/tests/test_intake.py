@@ -162,3 +162,9 @@ def test_search_survives_a_migration_that_rebuilds_the_table(flow, clock):
         cursor.execute("DELETE FROM cases_case_fts")  # the index lost with them
     ensure_sqlite_index(sender=None)
     assert list(search(Case.objects.all(), "施工噪音")) == [case]
+
+
+def test_the_query_code_hash_fits_its_column():
+    from hotline.cases.querycode import digest, new_code
+
+    assert len(digest(new_code())) <= Case._meta.get_field("query_code_hash").max_length
