@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hotline.cases",
     "hotline.workbench",
     "hotline.portal",
+    "hotline.supervision",
     "template_partials",
     "huey.contrib.djhuey",
 ]

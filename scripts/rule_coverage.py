@@ -16,10 +16,7 @@ RULES = ROOT.parent / "shared" / "regulation" / "RULES.md"
 CODE = ROOT / "hotline"
 
 # Rules whose issue has not been built yet, and where they will be.
-PENDING = {
-    "R11": "issue 7 (supervision)",
-    "R12": "issue 7 (supervision)",
-}
+PENDING: dict[str, str] = {}
 
 RULE_ID = re.compile(r"\*\*(R\d+(?:\.\d+)?)\s|\*\*(D\d+)\s")
 CITED = re.compile(r"(?<![A-Za-z0-9])([RD])(\d+)(?:[._](\d+))?[ab]?(?![0-9])")

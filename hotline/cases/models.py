@@ -467,6 +467,12 @@ class Violation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="violations"
     )
     occurred_at = models.DateTimeField(_("occurred at"))
+    # D5, R11(2): a cause that was not human (force majeure, system failure)
+    excused_at = models.DateTimeField(_("excused at"), null=True, blank=True)
+    excused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    excuse_reason = models.TextField(_("excuse reason"), blank=True)
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import ROLE_UNIT_KINDS, Role, RoleGrant, RosterChange, Unit, User
+from .models import ROLE_UNIT_KINDS, ROSTER_ROLES, Role, RoleGrant, RosterChange, Unit, User
 
 
 def is_administrator(user: User) -> bool:
@@ -54,9 +54,10 @@ def grant_role(*, actor: User, person: User, unit: Unit, role: str) -> RoleGrant
     check_grant(actor=actor, person=person, unit=unit, role=role)
     grant = RoleGrant.objects.create(user=person, unit=unit, role=role)
     person.forget_grants()
-    RosterChange.objects.create(
+    change = RosterChange.objects.create(
         unit=unit, person=person, role=role, change=RosterChange.Change.ADDED, changed_by=actor
     )
+    _report(change)
     return grant
 
 
@@ -67,10 +68,28 @@ def revoke_role(*, actor: User, grant: RoleGrant) -> None:
     if not deleted:
         raise ValidationError(_("This role had already been removed."))
     grant.user.forget_grants()
-    RosterChange.objects.create(
-        unit=grant.unit,
-        person=grant.user,
-        role=grant.role,
-        change=RosterChange.Change.REMOVED,
-        changed_by=actor,
+    _report(
+        RosterChange.objects.create(
+            unit=grant.unit,
+            person=grant.user,
+            role=grant.role,
+            change=RosterChange.Change.REMOVED,
+            changed_by=actor,
+        )
+    )
+
+
+def _report(change: RosterChange) -> None:
+    """R10: a change to a unit's leader in charge or handlers is reported to
+    the bodies the regulation names (see supervision.rules.roster_recipients)."""
+    if change.role not in ROSTER_ROLES:
+        return
+    from hotline.notifications.outbox import notify
+    from hotline.supervision.rules import roster_recipients
+
+    what = "增加" if change.change == RosterChange.Change.ADDED else "移除"
+    notify(
+        roster_recipients(change.unit),
+        None,
+        f"{change.unit.name}责任名单变动：{what}{change.get_role_display()}{change.person.name}",
     )

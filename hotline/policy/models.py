@@ -61,6 +61,38 @@ class Policy(models.Model):
             "may decline to dispatch it again (R8.5)."
         ),
     )
+    late_reads_for_warning = models.PositiveSmallIntegerField(
+        _("late reads for a warning"),
+        help_text=_(
+            "Late reads by one person in a calendar month that bring an efficiency "
+            "warning (R11(1))."
+        ),
+    )
+    escalate_to_leader_after = models.PositiveSmallIntegerField(
+        _("warnings before the leader is warned"),
+        help_text=_(
+            "From this many warnings in a unit within the window, the unit's leader in "
+            "charge is warned too (R11(3))."
+        ),
+    )
+    escalate_to_bulletin_after = models.PositiveSmallIntegerField(
+        _("warnings before a bulletin"),
+        help_text=_("From this many, the unit is also criticised in a bulletin (R11(3))."),
+    )
+    escalation_window_months = models.PositiveSmallIntegerField(
+        _("escalation window (months)"), help_text=_("How far back warnings count (R11(3)).")
+    )
+    rank_weight_read = models.PositiveSmallIntegerField(
+        _("ranking weight: read timeliness (%)"),
+        help_text=_("R12; the four weights add up to 100."),
+    )
+    rank_weight_quality = models.PositiveSmallIntegerField(
+        _("ranking weight: handling quality (%)")
+    )
+    rank_weight_reply = models.PositiveSmallIntegerField(_("ranking weight: reply timeliness (%)"))
+    rank_weight_satisfaction = models.PositiveSmallIntegerField(
+        _("ranking weight: public satisfaction (%)")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -105,14 +137,23 @@ class Policy(models.Model):
         if None not in values.values():
             try:
                 PolicyTerms(**values)
-            except ValueError:
-                raise ValidationError(
-                    {
-                        "co_handler_lead_days": _(
-                            "The co-handler lead time must be shorter than the reply period."
-                        )
-                    }
-                ) from None
+            except ValueError as error:
+                field = {
+                    "co_handler_lead_days": "co_handler_lead_days",
+                    "ranking weights": "rank_weight_read",
+                    "escalation": "escalate_to_leader_after",
+                }
+                name = next((f for k, f in field.items() if k in str(error)), None)
+                message = {
+                    "co_handler_lead_days": _(
+                        "The co-handler lead time must be shorter than the reply period."
+                    ),
+                    "rank_weight_read": _("The four ranking weights must add up to 100."),
+                    "escalate_to_leader_after": _(
+                        "Escalation steps must be positive and in order."
+                    ),
+                }
+                raise ValidationError({name: message[name]}) from None
 
     @classmethod
     def in_force(cls, at: datetime) -> "Policy":

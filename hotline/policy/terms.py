@@ -21,6 +21,15 @@ class PolicyTerms:
     redo_days: int  # R8.4a: a unit redoes a reply sent back
     co_handler_lead_days: int  # D6: co-handler's contribution, before the lead's reply deadline
     repeat_threshold: int  # R8.5: timely replies after which a repeat may be declined
+    # Supervision (R11, R12), counts rather than days.
+    late_reads_for_warning: int  # R11(1): late reads by one person in a month → a warning
+    escalate_to_leader_after: int  # R11(3): a unit's warnings in the window → its leader warned
+    escalate_to_bulletin_after: int  # R11(3): … → the unit criticised in a bulletin as well
+    escalation_window_months: int  # R11(3): how far back warnings count
+    rank_weight_read: int  # R12: weights of the annual ranking, in percent
+    rank_weight_quality: int
+    rank_weight_reply: int
+    rank_weight_satisfaction: int
 
     def __post_init__(self):
         for f in fields(self):
@@ -28,6 +37,16 @@ class PolicyTerms:
                 raise ValueError(f"{f.name} cannot be negative")
         if self.co_handler_lead_days >= self.reply_days:
             raise ValueError("co_handler_lead_days must be shorter than reply_days")
+        weights = (
+            self.rank_weight_read,
+            self.rank_weight_quality,
+            self.rank_weight_reply,
+            self.rank_weight_satisfaction,
+        )
+        if sum(weights) != 100:
+            raise ValueError("the ranking weights must add up to 100")
+        if not 0 < self.escalate_to_leader_after <= self.escalate_to_bulletin_after:
+            raise ValueError("escalation steps must be positive and in order")
 
 
 FUZHOU_2007 = PolicyTerms(
@@ -42,6 +61,14 @@ FUZHOU_2007 = PolicyTerms(
     redo_days=3,
     co_handler_lead_days=3,
     repeat_threshold=3,
+    late_reads_for_warning=3,
+    escalate_to_leader_after=2,
+    escalate_to_bulletin_after=3,
+    escalation_window_months=12,
+    rank_weight_read=20,
+    rank_weight_quality=30,
+    rank_weight_reply=25,
+    rank_weight_satisfaction=25,
 )
 
 TERM_NAMES = tuple(f.name for f in fields(PolicyTerms))

@@ -1,0 +1,90 @@
+"""Warnings and bulletin entries (R11): the system proposes, a supervisor
+decides."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hotline.cases.models import Violation
+from hotline.organisation.models import Unit
+
+
+class Warning(models.Model):
+    """An efficiency warning (效能告诫) against a named person."""
+
+    class Reason(models.TextChoices):
+        LATE_READS = "late_reads", _("late reads in a month (R11(1))")
+        VIOLATION = "violation", _("lapsed or overdue handling (R11(2))")
+
+    class Level(models.IntegerChoices):
+        PERSON = 1, _("the person responsible")
+        LEADER = 2, _("and the unit's leader in charge")
+        BULLETIN = 3, _("and the unit criticised in a bulletin")
+
+    class Decision(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        ISSUED = "issued", _("issued")
+        DISMISSED = "dismissed", _("dismissed")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="warnings"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="warnings")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalated_warnings",
+        verbose_name=_("leader in charge warned"),
+    )
+    evidence = models.ManyToManyField(Violation, related_name="warnings")
+    # One proposal per person and reason and period (a month, or a violation).
+    key = models.CharField(max_length=100, unique=True)
+    proposed_at = models.DateTimeField(_("proposed at"))
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("efficiency warning")
+        verbose_name_plural = _("efficiency warnings")
+
+    def __str__(self):
+        return f"{self.person} · {self.get_reason_display()}"
+
+
+class BulletinEntry(models.Model):
+    """A unit named in a bulletin: criticised for a violation (R11(1),
+    R11(2), R11(3)) or commended (R12)."""
+
+    class Kind(models.TextChoices):
+        CRITICISM = "criticism", _("criticism")
+        COMMENDATION = "commendation", _("commendation")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="bulletin_entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("text"))
+    violation = models.OneToOneField(
+        Violation, on_delete=models.PROTECT, null=True, blank=True, related_name="bulletin_entry"
+    )
+    warning = models.OneToOneField(
+        Warning, on_delete=models.PROTECT, null=True, blank=True, related_name="bulletin_entry"
+    )
+    occurred_at = models.DateTimeField(_("occurred at"))
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("bulletin entry")
+        verbose_name_plural = _("bulletin entries")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.unit}"
