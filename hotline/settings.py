@@ -192,6 +192,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS") == "1"
+EMAIL_TIMEOUT = 30  # well within the outbox lease
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
 # How long a worker may take to hand a message over before another may retry.
 HOTLINE_OUTBOX_LEASE_SECONDS = int(os.environ.get("HOTLINE_OUTBOX_LEASE_SECONDS", "120"))

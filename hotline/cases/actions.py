@@ -45,6 +45,7 @@ from .models import (
     ReturnRequest,
     Violation,
 )
+from .publication import mask
 from .querycode import digest, new_code
 from .repeats import find_likely_repeats, normalise_phone, timely_reply_count
 from .search import segment
@@ -288,6 +289,7 @@ def _new_case(
         email=requester.email.strip(),
         address=requester.address.strip(),
     )
+    secrets = (person.address, person.phone, person.id_number, person.email)
     case = Case.objects.create(
         number=_next_number(received_at),
         channel=channel,
@@ -300,7 +302,11 @@ def _new_case(
         policy=policy,
         registered_by=registered_by,
         state=state,
-        search_text=segment(content, location),
+        # Indexed as the public would read it: searching a published list
+        # by someone's phone or name must not find their case (D8).
+        search_text=segment(
+            *(mask(t, names=(person.name,), secrets=secrets) for t in (content, location))
+        ),
         query_code_hash=digest(code := new_code()),
     )
     case.query_code = code  # shown once, to the requester

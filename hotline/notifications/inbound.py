@@ -1,12 +1,16 @@
 """Messages from the public arriving by SMS or email.
 
 Each becomes an InboundMessage, unique by the sender's message id (a
-gateway that retries makes one row). A message from a number or address
-with an open case is threaded into that case, and the units handling it are
-told; anything else is a draft in the service center's queue."""
+gateway that retries makes one row). An SMS from a number with an open case
+is threaded into that case (the number is the carrier's, not the sender's
+say-so); an email only when it comes from the requester's address and names
+the case number, since a From line is easy to forge. The units handling the
+case are told. Anything else is a draft in the service center's queue."""
 
 import email
 import email.policy
+import hashlib
+import re
 from datetime import datetime
 
 from django.core.files.base import ContentFile
@@ -17,6 +21,7 @@ from .models import InboundAttachment, InboundMessage
 from .outbox import notify
 
 CLOSED_STATES = ("refused", "declined", "closed")
+CASE_NUMBER = re.compile(r"[A-Z]{2}\d{13}")
 
 
 def _open_case(**requester):
@@ -56,11 +61,16 @@ def receive(*, channel, external_id, sender, text, received_at=None, subject="",
     from hotline.cases.repeats import normalise_phone
 
     received_at = received_at or timezone.now()
+    case = None
     if channel == InboundMessage.Channel.SMS:
-        sender = normalise_phone(sender) or sender
-        case = _open_case(phone=sender)
-    else:
-        case = _open_case(email__iexact=sender)
+        sender = normalise_phone(sender) or sender.strip()
+        if normalise_phone(sender):
+            case = _open_case(phone=sender)
+    elif "@" in sender:
+        named = CASE_NUMBER.findall(f"{subject} {text}")
+        candidate = _open_case(email__iexact=sender)
+        if candidate is not None and candidate.number in named:
+            case = candidate
     try:
         with transaction.atomic():
             message = InboundMessage.objects.create(
@@ -94,7 +104,8 @@ def receive_email(raw: bytes):
         (
             part.get_filename() or "attachment",
             part.get_content_type(),
-            part.get_payload(decode=True),
+            # a forwarded mail (message/rfc822) has no decoded payload
+            part.get_payload(decode=True) or part.as_bytes(),
         )
         for part in mail.iter_attachments()
     ]
@@ -103,7 +114,9 @@ def receive_email(raw: bytes):
     if isinstance(received_at, datetime) and received_at.tzinfo is None:
         received_at = timezone.make_aware(received_at)
     sender = email.utils.parseaddr(str(mail["From"]))[1]
-    external_id = str(mail["Message-ID"] or "").strip() or f"{sender}:{hash(raw)}"
+    external_id = (
+        str(mail["Message-ID"] or "").strip() or "sha256:" + hashlib.sha256(raw).hexdigest()
+    )
     return receive(
         channel=InboundMessage.Channel.EMAIL,
         external_id=external_id,

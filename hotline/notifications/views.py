@@ -1,8 +1,11 @@
+import hmac
 import json
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,7 +38,8 @@ def sms_inbound(request):
      "received_at": "2026-11-26T10:00:00+08:00"}"""
     body = request.body
     secret = settings.SMS_GATEWAY_SECRET
-    if not secret or request.headers.get("X-Hotline-Signature", "") != sign(secret, body):
+    given = request.headers.get("X-Hotline-Signature", "")
+    if not secret or not hmac.compare_digest(given.encode(), sign(secret, body).encode()):
         log.warning(
             "refused an inbound SMS with a bad signature from %s", request.META.get("REMOTE_ADDR")
         )
@@ -45,7 +49,7 @@ def sms_inbound(request):
         external_id, sender, text = str(data["id"]), str(data["from"]), str(data["text"])
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "expected JSON with id, from and text"}, status=400)
-    received_at = parse_datetime(data.get("received_at") or "") or timezone.now()
+    received_at = _moment(data.get("received_at"))
     message, created = receive(
         channel=InboundMessage.Channel.SMS,
         external_id=external_id,
@@ -70,12 +74,25 @@ def callback_done(request, pk):
     from hotline.workbench.acting import current
 
     acting = current(request)
+    if acting is None or acting.role != "agent":
+        raise PermissionDenied
     task = get_object_or_404(
         CallbackTask, pk=pk, done_at__isnull=True, message__case__involvements__unit=acting.unit
     )
     task.done_by, task.done_at = request.user, timezone.now()
     task.save(update_fields=["done_by", "done_at"])
     return redirect("queue")
+
+
+def _moment(value) -> datetime:
+    """The gateway's time if it is a sensible one, else now."""
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        return timezone.now()
+    return moment if moment.tzinfo else timezone.make_aware(moment)
 
 
 def unread(request):

@@ -5,8 +5,9 @@ from django.core.cache import cache
 
 HOUR = 3600
 
-# (what, per, limit): submits per address and per mobile, failed look-ups
-# per address and per case number.
+# Submits per address and per mobile; failed look-ups per address, and per
+# address and case number (not per number alone: anyone could then lock a
+# requester out of their own case).
 LIMITS = {
     "submit-address": 10,
     "submit-mobile": 3,

@@ -3,23 +3,23 @@ D8, D9). Everything a visitor sees of a case comes through
 hotline.cases.publication, or, for their own case, after the query code."""
 
 import uuid
+from datetime import timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hotline.cases import actions
+from hotline.cases import actions, filters
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import WorkflowError
 from hotline.cases.models import Case, Category
 from hotline.cases.publication import public_record, published_cases
 from hotline.cases.querycode import matches
-from hotline.cases.search import search
 from hotline.organisation.models import District
 from hotline.policy.models import Policy
 from hotline.workbench.models import IntakeSubmission
@@ -108,9 +108,27 @@ def submitted(request):
     return render(request, "portal/submitted.html", shown)
 
 
+# How long a looked-up case stays open in the browser (a shared computer).
+TRACKED_SECONDS = 30 * 60
+
+
+def _remember(request, case) -> None:
+    request.session.cycle_key()
+    request.session[SESSION_TRACKED] = {
+        "case": case.pk,
+        "until": (timezone.now() + timedelta(seconds=TRACKED_SECONDS)).isoformat(),
+    }
+
+
 def _tracked(request):
-    pk = request.session.get(SESSION_TRACKED)
-    return Case.objects.filter(pk=pk).select_related("requester").first() if pk else None
+    held = request.session.get(SESSION_TRACKED)
+    if not isinstance(held, dict):
+        return None
+    until = parse_datetime(held.get("until", ""))
+    if until is None or until < timezone.now():
+        request.session.pop(SESSION_TRACKED, None)
+        return None
+    return Case.objects.filter(pk=held.get("case")).select_related("requester").first()
 
 
 def track(request):
@@ -121,17 +139,17 @@ def track(request):
             number = form.cleaned_data["number"].strip().upper()
             where = throttle.address(request)
             if throttle.exceeded("track-fail-address", where) or throttle.exceeded(
-                "track-fail-number", number
+                "track-fail-number", f"{where}:{number}"
             ):
                 form.add_error(None, _("Too many attempts. Please try again in an hour."))
                 status = 429
             else:
                 found = Case.objects.filter(number=number).first()
                 if found and matches(form.cleaned_data["code"], found.query_code_hash):
-                    request.session[SESSION_TRACKED] = found.pk
+                    _remember(request, found)
                     return redirect("portal-tracked")
                 throttle.count("track-fail-address", where)
-                throttle.count("track-fail-number", number)
+                throttle.count("track-fail-number", f"{where}:{number}")
                 # One message whether the number exists or not.
                 form.add_error(None, _("No case matches this number and query code."))
                 status = 404
@@ -191,31 +209,20 @@ def rate_link(request, token):
         number = signing.loads(token, salt="hotline.rating", max_age=180 * 24 * 3600)
     except signing.BadSignature:
         raise Http404 from None
-    case = Case.objects.filter(number=number).first()
-    if case is None:
+    case = Case.objects.filter(number=number, state="closed", rated_at__isnull=True).first()
+    if case is None:  # rated already: the link has done its work
         raise Http404
-    request.session[SESSION_TRACKED] = case.pk
+    _remember(request, case)
     return redirect("portal-tracked")
 
 
 def published(request):
     """Closed public cases, newest first, searchable (R9, D8)."""
-    cases = published_cases().select_related("category")
     g = request.GET
-    if g.get("category"):
-        cases = cases.filter(category_id=g["category"])
-    if g.get("district"):
-        cases = cases.filter(involvements__unit__district_id=g["district"]).distinct()
-    if g.get("from"):
-        cases = cases.filter(closed_at__date__gte=g["from"])
-    if g.get("to"):
-        cases = cases.filter(closed_at__date__lte=g["to"])
-    if g.get("q"):
-        cases = search(cases, g["q"])
-    cases = cases.order_by("-closed_at", "-id")
-    if g.get("before"):
-        closed, pk = g["before"].rsplit("_", 1)
-        cases = cases.filter(Q(closed_at__lt=closed) | Q(closed_at=closed, id__lt=int(pk)))
+    cases = filters.apply(
+        published_cases().select_related("category"), g, date_field="closed_at"
+    ).order_by("-closed_at", "-id")
+    cases = filters.before(cases, g.get("before"), "closed_at")
     page = list(cases[: PAGE + 1])
     following = None
     if len(page) > PAGE:

@@ -4,6 +4,7 @@ Five failures for one user name, or twenty from one address, within fifteen
 minutes lock further attempts for the rest of that window. Counts live in
 the cache (Redis in production, so every process shares them)."""
 
+from django.contrib.auth.base_user import AbstractBaseUser as User
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -14,7 +15,8 @@ MAX_PER_ADDRESS = 20
 
 
 def _keys(request):
-    username = request.POST.get("username", "").strip().lower()
+    # As Django will read it (NFKC), so "ａｇｅｎｔ" counts as "agent".
+    username = User.normalize_username(request.POST.get("username", "")).strip().casefold()
     address = request.META.get("REMOTE_ADDR", "")
     return (
         (f"login-fail:user:{username}", MAX_PER_USERNAME),
@@ -33,13 +35,12 @@ class ThrottledLoginView(LoginView):
                 ),
                 status=429,
             )
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        for key, _limit in _keys(self.request):
+        # Counted before the password is checked, so parallel attempts
+        # cannot slip past the limit; a success clears the user's count.
+        for key, _limit in _keys(request):
             cache.add(key, 0, WINDOW_SECONDS)
             cache.incr(key)
-        return super().form_invalid(form)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         cache.delete(_keys(self.request)[0][0])

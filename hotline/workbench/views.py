@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 
 from hotline.calendar.services import database_calendar
 from hotline.cases import actions as verbs
+from hotline.cases import filters
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import CaseChanged, InvalidInput, NotAllowed, WorkflowError, WrongState
 from hotline.cases.labels import STATE_LABELS
 from hotline.cases.models import Category, Channel, Clock, Violation
 from hotline.cases.repeats import SIMILARITY, find_likely_repeats, normalise_phone, similarity
-from hotline.cases.search import search
 from hotline.cases.visibility import visible_cases
 from hotline.cases.workflow import CaseState
 from hotline.notifications.models import CallbackTask, InboundMessage
@@ -64,25 +64,7 @@ def _with_countdowns(items, now, calendar):
 
 def _filtered(request, cases):
     """The queue's and the case list's filters (all optional)."""
-    g = request.GET
-    if g.get("status"):
-        cases = cases.filter(state=g["status"])
-    if g.get("channel"):
-        cases = cases.filter(channel=g["channel"])
-    if g.get("category"):
-        cases = cases.filter(category_id=g["category"])
-    if g.get("district"):
-        cases = cases.filter(involvements__unit__district_id=g["district"]).distinct()
-    for flag in ("overdue", "lapsed", "repeat"):
-        if g.get(flag):
-            cases = cases.filter(**{f"flag_{flag}": True})
-    if g.get("from"):
-        cases = cases.filter(received_at__date__gte=g["from"])
-    if g.get("to"):
-        cases = cases.filter(received_at__date__lte=g["to"])
-    if g.get("q"):
-        cases = search(cases, g["q"])
-    return cases
+    return filters.apply(cases, request.GET)
 
 
 def _filter_context(request):
@@ -143,10 +125,7 @@ def case_list(request):
         .select_related("category")
         .order_by("-received_at", "-id")
     )
-    before = request.GET.get("before")
-    if before:
-        received, pk = before.split("_")
-        cases = cases.filter(Q(received_at__lt=received) | Q(received_at=received, id__lt=int(pk)))
+    cases = filters.before(cases, request.GET.get("before"), "received_at")
     page = list(cases[: PAGE + 1])
     following = None
     if len(page) > PAGE:
@@ -290,9 +269,9 @@ def dispatch(request, number, part_id):
         and not case.assignments.exists()
         and (case.parts.count() == 1)
     )
-    count = min(max(int(request.GET.get("parts", 1) or 1), 1), 5) if first else 1
+    count = filters.whole_number(request.GET.get("parts"), 1, 1, 5) if first else 1
     if request.method == "POST":
-        count = int(request.POST.get("count", 1)) if first else 1
+        count = filters.whole_number(request.POST.get("count"), 1, 1, 5) if first else 1
         version = VersionedForm(request.POST)
         plans = [PlanForm(request.POST, bureau=bureau, prefix=f"p{i}") for i in range(count)]
         if version.is_valid() and all(p.is_valid() for p in plans):
@@ -383,7 +362,7 @@ def intake(request):
                     IntakeSubmission.objects.create(token=token, case=case)
                     if data.get("draft"):
                         InboundMessage.objects.filter(
-                            pk=data["draft"], registered_case__isnull=True
+                            pk=data["draft"], case__isnull=True, registered_case__isnull=True
                         ).update(registered_case=case)
             except IntegrityError:
                 earlier = IntakeSubmission.objects.get(token=token)
@@ -402,7 +381,9 @@ def intake(request):
     else:
         initial = {"submission": uuid.uuid4(), "channel": "phone"}
         draft = InboundMessage.objects.filter(
-            pk=request.GET.get("draft") or 0, registered_case__isnull=True
+            pk=filters.whole_number(request.GET.get("draft"), 0, 0, 2**62),
+            case__isnull=True,
+            registered_case__isnull=True,
         ).first()
         if draft is not None:
             initial.update(
