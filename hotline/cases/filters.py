@@ -76,3 +76,14 @@ def whole_number(value, default: int, low: int, high: int) -> int:
         return min(max(int(value), low), high)
     except (TypeError, ValueError):
         return default
+
+
+def month(value):
+    """ "2026-11" as the first day of that month, else None."""
+    from datetime import date
+
+    try:
+        year, number = (int(part) for part in str(value).split("-")[:2])
+        return date(year, number, 1)
+    except (TypeError, ValueError):
+        return None

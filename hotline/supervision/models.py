@@ -88,3 +88,33 @@ class BulletinEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.unit}"
+
+
+class Bulletin(models.Model):
+    """A periodic bulletin (通报) of an efficiency office: the period's
+    numbers, frozen when published, with its PDF and Excel renderings."""
+
+    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="bulletins")
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    numbers = models.JSONField(_("numbers"))
+    pdf = models.FileField(upload_to="bulletins/%Y/")
+    xlsx = models.FileField(upload_to="bulletins/%Y/")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("a published bulletin is archived as it was and cannot change")
+        super().save(*args, **kwargs)

@@ -17,4 +17,6 @@ urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("intake/caller/", views.caller, name="caller"),
     path("supervision/", views.supervision, name="supervision"),
+    path("supervision/bulletins/", views.publish_bulletin, name="publish-bulletin"),
+    path("supervision/bulletins/<int:pk>/<str:kind>/", views.bulletin_file, name="bulletin-file"),
 ]

@@ -4,13 +4,14 @@ hotline.cases: every read starts from visible_cases(), every write is a
 verb."""
 
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,9 @@ from hotline.cases.workflow import CaseState
 from hotline.notifications.models import CallbackTask, InboundMessage
 from hotline.organisation.models import District, Role, Unit
 from hotline.policy.models import Policy
+from hotline.supervision import bulletins
+from hotline.supervision.models import Bulletin, Warning
+from hotline.supervision.rules import supervises, units_missing_roster
 
 from . import acting as acting_module
 from . import case_actions
@@ -461,5 +465,48 @@ def supervision(request):
     return render(
         request,
         "workbench/supervision.html",
-        {"breached": breached, "violations": violations, "flagged": flagged, "units": units},
+        {
+            "breached": breached,
+            "violations": violations,
+            "flagged": flagged,
+            "units": units,
+            "missing_roster": units_missing_roster().filter(
+                pk__in=Unit.objects.filter(involvements__case__in=cases)
+                if acting.unit.level == Unit.Level.DISTRICT
+                else Unit.objects.all()
+            ),
+            "bulletins": Bulletin.objects.filter(office=acting.unit)[:24],
+            "warnings": Warning.objects.filter(
+                decision=Warning.Decision.PROPOSED, unit__in=units
+            ).select_related("person", "unit"),
+        },
     )
+
+
+@login_required
+@require_POST
+def publish_bulletin(request):
+    """A supervisor publishes the bulletin of a month for their office."""
+    acting = _acting(request)
+    if acting.role != Role.SUPERVISOR:
+        raise PermissionDenied
+    month = filters.month(request.POST.get("month"))
+    if month is None:
+        messages.error(request, _("Choose a month."))
+        return redirect("supervision")
+    last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    bulletin = bulletins.publish(actor=request.user, office=acting.unit, start=month, end=last)
+    messages.success(request, _("Published: %(title)s") % {"title": bulletin.title})
+    return redirect("supervision")
+
+
+@login_required
+def bulletin_file(request, pk, kind):
+    acting = _acting(request)
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    if acting.role != Role.SUPERVISOR or not supervises(request.user, bulletin.office):
+        raise Http404
+    field = {"pdf": bulletin.pdf, "xlsx": bulletin.xlsx}.get(kind)
+    if field is None:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=f"{bulletin.title}.{kind}")

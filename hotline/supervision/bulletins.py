@@ -1,0 +1,203 @@
+"""Periodic bulletins (R11): the numbers of a period for the city or a
+district, rendered as PDF (with the Chinese font the project ships) and as
+an Excel workbook, and frozen when published."""
+
+import io
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import xlsxwriter
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from hotline.calendar.workdays import SHANGHAI
+from hotline.cases.models import Assignment, Case, Clock, Reply, ReturnRequest, Violation
+from hotline.organisation.models import Unit, User
+
+from .models import Bulletin, BulletinEntry
+from .rules import supervises
+
+FONT_DIR = Path(settings.BASE_DIR) / "hotline" / "static" / "hotline" / "fonts"
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """From 00:00 of `start` to 24:00 of `end`, Fuzhou time."""
+    first = datetime(start.year, start.month, start.day, tzinfo=SHANGHAI)
+    last = datetime(end.year, end.month, end.day, tzinfo=SHANGHAI) + timedelta(days=1)
+    return first, last
+
+
+def _rate(good: int, total: int) -> float | None:
+    return round(100 * good / total, 1) if total else None
+
+
+def numbers(start: date, end: date, district=None) -> dict:
+    """The bulletin's figures. With `district`, only the cases and units of
+    that district count."""
+    first, last = _bounds(start, end)
+    units = Unit.objects.filter(district=district) if district else Unit.objects.all()
+    cases = Case.objects.filter(received_at__gte=first, received_at__lt=last)
+    if district:
+        cases = cases.filter(involvements__unit__district=district).distinct()
+    clocks = Clock.objects.filter(
+        unit__in=units, due_at__gte=first, due_at__lt=last, cancelled_at__isnull=True
+    ).filter(Q(met_at__isnull=False) | Q(breached_at__isnull=False))
+
+    def timeliness(*kinds):
+        row = clocks.filter(kind__in=kinds).aggregate(
+            n=Count("id"), good=Count("id", filter=Q(met_at__lte=F("due_at")))
+        )
+        return {"total": row["n"], "on_time": row["good"], "rate": _rate(row["good"], row["n"])}
+
+    dispatched = Assignment.objects.filter(
+        unit__in=units, dispatched_at__gte=first, dispatched_at__lt=last
+    ).count()
+    returned = ReturnRequest.objects.filter(
+        kind=ReturnRequest.Kind.UNIT,
+        from_unit__in=units,
+        requested_at__gte=first,
+        requested_at__lt=last,
+    ).count()
+    reviews = Reply.objects.filter(
+        assignment__unit__in=units, reviewed_at__gte=first, reviewed_at__lt=last
+    ).aggregate(n=Count("id"), redo=Count("id", filter=Q(review_decision="redo")))
+    violations = Violation.objects.filter(
+        unit__in=units, excused_at__isnull=True, occurred_at__gte=first, occurred_at__lt=last
+    )
+    rated = Case.objects.filter(rated_at__gte=first, rated_at__lt=last)
+    if district:
+        rated = rated.filter(involvements__unit__district=district).distinct()
+    rating = rated.aggregate(
+        n=Count("id"),
+        good=Count("id", filter=Q(satisfaction__in=("satisfied", "basically_satisfied"))),
+    )
+    entries = BulletinEntry.objects.filter(
+        unit__in=units, occurred_at__gte=first, occurred_at__lt=last
+    )
+    named = (
+        entries.filter(kind=BulletinEntry.Kind.CRITICISM)
+        .values(name=F("unit__name"))
+        .annotate(n=Count("id"))
+        .order_by("-n", "name")
+    )
+    return {
+        "received": cases.count(),
+        "by_channel": {
+            r["channel"]: r["n"] for r in cases.values("channel").annotate(n=Count("id"))
+        },
+        "by_category": {
+            r["name"] or "未分类": r["n"]
+            for r in cases.values(name=F("category__name")).annotate(n=Count("id"))
+        },
+        "dispatch": timeliness("dispatch"),
+        "read": timeliness("read"),
+        "reply": timeliness("reply", "redo"),
+        "review": timeliness("review"),
+        "dispatched": dispatched,
+        "returned": returned,
+        "return_rate": _rate(returned, dispatched),
+        "reviewed": reviews["n"],
+        "redone": reviews["redo"],
+        "redo_rate": _rate(reviews["redo"], reviews["n"]),
+        "late_reads": violations.filter(kind=Violation.Kind.LATE_READ).count(),
+        "lapsed": violations.filter(kind=Violation.Kind.LAPSED).count(),
+        "overdue": violations.filter(kind=Violation.Kind.OVERDUE).count(),
+        "rated": rating["n"],
+        "satisfied": rating["good"],
+        "satisfaction_rate": _rate(rating["good"], rating["n"]),
+        "criticised": [{"unit": r["name"], "count": r["n"]} for r in named],
+        "commended": list(
+            entries.filter(kind=BulletinEntry.Kind.COMMENDATION).values_list("text", flat=True)
+        ),
+    }
+
+
+ROWS = [
+    ("received", "受理诉求件"),
+    ("dispatch.rate", "按时批转率（%）"),
+    ("read.rate", "按时查阅率（%）"),
+    ("reply.rate", "按时答复率（%）"),
+    ("review.rate", "按时审核率（%）"),
+    ("return_rate", "退回率（%）"),
+    ("redo_rate", "重新办理率（%）"),
+    ("late_reads", "查阅超时（件次）"),
+    ("lapsed", "过期未处理（件）"),
+    ("overdue", "逾期办理（件）"),
+    ("satisfaction_rate", "满意率（%）"),
+]
+
+
+def figure(data: dict, path: str):
+    value = data
+    for part in path.split("."):
+        value = value[part]
+    return value
+
+
+def pdf(title: str, data: dict, start: date, end: date) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "supervision/bulletin.html",
+        {
+            "title": title,
+            "data": data,
+            "rows": [(label, figure(data, path)) for path, label in ROWS],
+            "start": start,
+            "end": end,
+            "font_dir": FONT_DIR.as_uri(),
+        },
+    )
+    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+
+
+def xlsx(title: str, data: dict) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet("指标")
+    sheet.write(0, 0, title, bold)
+    for i, (path, label) in enumerate(ROWS, start=2):
+        sheet.write(i, 0, label)
+        value = figure(data, path)
+        sheet.write(i, 1, "" if value is None else value)
+    sheet.set_column(0, 0, 24)
+    for name, key in (("按渠道", "by_channel"), ("按类别", "by_category")):
+        tab = book.add_worksheet(name)
+        for i, (k, v) in enumerate(sorted(data[key].items())):
+            tab.write(i, 0, k)
+            tab.write(i, 1, v)
+    named = book.add_worksheet("通报单位")
+    for i, row in enumerate(data["criticised"]):
+        named.write(i, 0, row["unit"])
+        named.write(i, 1, row["count"])
+    book.close()
+    return out.getvalue()
+
+
+def publish(*, actor: User, office: Unit, start: date, end: date) -> Bulletin:
+    """Compute, render and archive a bulletin of `office`'s area."""
+    if office.kind != Unit.Kind.EFFICIENCY_OFFICE or not supervises(actor, office):
+        raise PermissionDenied
+    district = office.district if office.level == Unit.Level.DISTRICT else None
+    area = district.name if district else "福州市"
+    title = f"{area}12345便民服务热线工作通报（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）"
+    data = numbers(start, end, district)
+    stem = f"{office.pk}-{start:%Y%m%d}-{end:%Y%m%d}"
+    bulletin = Bulletin(
+        office=office,
+        title=title,
+        period_start=start,
+        period_end=end,
+        numbers=data,
+        published_by=actor,
+        published_at=timezone.now(),
+    )
+    bulletin.pdf.save(f"{stem}.pdf", ContentFile(pdf(title, data, start, end)), save=False)
+    bulletin.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx(title, data)), save=False)
+    bulletin.save()
+    return bulletin
