@@ -30,7 +30,11 @@ from hotline.cases.workflow import CaseState
 from hotline.notifications.models import CallbackTask, InboundMessage
 from hotline.organisation.models import District, Role, Unit
 from hotline.policy.models import Policy
+from hotline.portal.stats import monthly
 from hotline.supervision import bulletins
+from hotline.supervision.dashboard import MEASURES
+from hotline.supervision.dashboard import drill as dashboard_drill
+from hotline.supervision.dashboard import rows as dashboard_rows
 from hotline.supervision.models import Bulletin, Warning
 from hotline.supervision.rules import supervises, units_missing_roster
 
@@ -510,3 +514,67 @@ def bulletin_file(request, pk, kind):
     if field is None:
         raise Http404
     return FileResponse(field.open("rb"), as_attachment=True, filename=f"{bulletin.title}.{kind}")
+
+
+def _period(request):
+    today = timezone.localdate()
+    values = filters.CaseFilters(request.GET).values()
+    start = values.get("from_date") or today.replace(day=1)
+    end = values.get("to_date") or today
+    return start, end
+
+
+@login_required
+def dashboard(request):
+    """Per-unit numbers over the supervisor's area, sortable; every number
+    opens the list behind it."""
+    acting = _acting(request)
+    if acting.role != Role.SUPERVISOR:
+        raise PermissionDenied(_("This view is for efficiency office supervisors."))
+    start, end = _period(request)
+    units = (
+        Unit.objects.filter(district=acting.unit.district)
+        if acting.unit.level == Unit.Level.DISTRICT
+        else Unit.objects.all()
+    )
+    table = dashboard_rows(start, end, units)
+    sort = request.GET.get("sort", "late_reads")
+    if sort in MEASURES or sort in ("read_rate", "reply_rate", "redo_rate"):
+        table.sort(key=lambda row: (row[sort] is None, -(row[sort] or 0)))
+    return render(
+        request,
+        "workbench/dashboard.html",
+        {
+            "rows": table,
+            "measures": [(name, label) for name, (label, *_rest) in MEASURES.items()],
+            "start": start,
+            "end": end,
+            "sort": sort,
+            "months": monthly(),
+        },
+    )
+
+
+@login_required
+def drill(request):
+    acting = _acting(request)
+    if acting.role != Role.SUPERVISOR:
+        raise PermissionDenied(_("This view is for efficiency office supervisors."))
+    unit = get_object_or_404(Unit, pk=filters.whole_number(request.GET.get("unit"), 0, 0, 2**62))
+    measure = request.GET.get("measure")
+    if measure not in MEASURES or not supervises(request.user, unit):
+        raise Http404
+    start, end = _period(request)
+    rows, cases = dashboard_drill(measure, unit, start, end)
+    return render(
+        request,
+        "workbench/drill.html",
+        {
+            "unit": unit,
+            "label": MEASURES[measure][0],
+            "count": rows.count(),
+            "cases": cases.order_by("-received_at")[:500],
+            "start": start,
+            "end": end,
+        },
+    )

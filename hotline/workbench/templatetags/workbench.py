@@ -23,3 +23,8 @@ def mask_name(name):
 @register.filter
 def mask_phone(phone):
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)
