@@ -161,7 +161,7 @@ class Case(models.Model):
         ],
     )
     rating_comment = models.TextField(_("rating comment"), blank=True)
-    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     # The case's words, segmented by rjieba and joined by spaces, for
     # full-text search (see hotline.cases.search).
@@ -268,7 +268,7 @@ class Assignment(models.Model):
     dispatched_by = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("dispatched by")
     )
-    dispatched_at = models.DateTimeField(_("dispatched at"))
+    dispatched_at = models.DateTimeField(_("dispatched at"), db_index=True)
     state = models.CharField(
         _("state"), max_length=20, choices=[(s.value, s.value) for s in AssignmentState]
     )
@@ -326,7 +326,7 @@ class Reply(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    reviewed_at = models.DateTimeField(null=True)
+    reviewed_at = models.DateTimeField(null=True, db_index=True)
 
     class Meta:
         ordering = ["assignment", "id"]
@@ -436,6 +436,8 @@ class Clock(models.Model):
         verbose_name = _("clock")
         verbose_name_plural = _("clocks")
         indexes = [
+            # Bulletins and dashboards count the clocks due in a period.
+            models.Index(fields=["due_at", "unit"], name="clock_due_unit"),
             # breach_due_clocks reads only the due ones through this index.
             models.Index(
                 fields=["due_at"],
@@ -466,7 +468,7 @@ class Violation(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="violations"
     )
-    occurred_at = models.DateTimeField(_("occurred at"))
+    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
     # D5, R11(2): a cause that was not human (force majeure, system failure)
     excused_at = models.DateTimeField(_("excused at"), null=True, blank=True)
     excused_by = models.ForeignKey(
