@@ -4,6 +4,7 @@ the server (the page needs no JavaScript and no chart library)."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -42,17 +43,25 @@ def _months(today: date) -> list[date]:
 
 
 def monthly(today: date | None = None) -> dict:
+    """The last twelve months' figures, computed at most every ten minutes
+    (they scan a year of cases; the pages showing them must stay fast)."""
     today = today or timezone.localdate()
+    return cache.get_or_set(f"hotline:monthly:{today.isoformat()}", lambda: _monthly(today), 600)
+
+
+def _monthly(today: date) -> dict:
     months = {m: Month(m) for m in _months(today)}
     start = min(months)
     by_month = TruncMonth("received_at", tzinfo=SHANGHAI)
     for row in (
-        Case.objects.filter(received_at__date__gte=start)
+        Case.objects.filter(received_at__date__gte=start, received_at__date__lte=today)
         .annotate(m=by_month)
         .values("m")
         .annotate(n=Count("id"))
     ):
-        months[row["m"].date() if hasattr(row["m"], "date") else row["m"]].received = row["n"]
+        month = months.get(row["m"].date() if hasattr(row["m"], "date") else row["m"])
+        if month:
+            month.received = row["n"]
     replies = Clock.objects.filter(
         kind__in=("reply", "redo"), met_at__isnull=False, met_at__date__gte=start
     ).annotate(m=TruncMonth("met_at", tzinfo=SHANGHAI))
