@@ -36,7 +36,7 @@ from hotline.supervision.dashboard import MEASURES
 from hotline.supervision.dashboard import drill as dashboard_drill
 from hotline.supervision.dashboard import rows as dashboard_rows
 from hotline.supervision.models import Bulletin, Warning
-from hotline.supervision.rules import supervises, units_missing_roster
+from hotline.supervision.rules import decide_warning, supervises, units_missing_roster
 
 from . import acting as acting_module
 from . import case_actions
@@ -578,3 +578,21 @@ def drill(request):
             "end": end,
         },
     )
+
+
+@login_required
+@require_POST
+def decide_warning_view(request, pk):
+    """A supervisor issues or dismisses a warning the rules proposed."""
+    acting = _acting(request)
+    if acting.role != Role.SUPERVISOR:
+        raise PermissionDenied
+    warning = get_object_or_404(Warning, pk=pk, decision=Warning.Decision.PROPOSED)
+    decide_warning(
+        actor=request.user,
+        warning=warning,
+        issue=request.POST.get("decision") == "issue",
+        note=request.POST.get("note", "")[:500],
+    )
+    messages.success(request, _("Done."))
+    return redirect("supervision")

@@ -14,7 +14,7 @@ from hotline.cases.tests.conftest import staff, unit
 from hotline.notifications.models import StaffNotification
 from hotline.organisation.models import User
 from hotline.organisation.roster import grant_role
-from hotline.supervision.models import BulletinEntry
+from hotline.supervision.models import BulletinEntry, Warning
 from hotline.supervision.rules import (
     annual_ranking,
     commend,
@@ -190,3 +190,19 @@ def test_the_annual_ranking_weighs_the_four_measures_R12(flow, clock, person):
     assert police.score == 67.5
     entries = commend(actor=supervisor(), year=2026, top=1)
     assert [e.unit.name for e in entries] == [CGW]
+
+
+def test_a_supervisor_issues_a_proposal_from_the_workbench_R11(flow, clock, client):
+    unread_cases(flow, clock, 3)
+    clock("2026-11-05 00:01")
+    breach_due_clocks()
+    from hotline.cases.tasks import propose_warnings_nightly
+
+    assert propose_warnings_nightly.call_local() == 1
+    client.force_login(supervisor())
+    page = client.get("/supervision/").content.decode()
+    assert 'data-testid="warning"' in page
+    warning = Warning.objects.get()
+    client.post(f"/supervision/warnings/{warning.pk}/", {"decision": "issue", "note": "属实"})
+    warning.refresh_from_db()
+    assert (warning.decision, warning.note) == ("issued", "属实")
