@@ -20,7 +20,7 @@ from hotline.calendar.services import database_calendar
 from hotline.calendar.workdays import SHANGHAI, WorkCalendar
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import EMERGENCY_ADVICE, tell_requester, tell_unit
-from hotline.organisation.models import RoleGrant, Unit, User
+from hotline.organisation.models import Unit, User
 from hotline.policy.models import NoPolicyInForce, Policy
 
 from . import workflow
@@ -49,7 +49,7 @@ from .publication import mask
 from .querycode import digest, new_code
 from .repeats import find_likely_repeats, normalise_phone, timely_reply_count
 from .search import segment
-from .violations import record_violations
+from .violations import first_handlers, record_violations
 from .workflow import AssignmentState as A
 from .workflow import CaseState as C
 from .workflow import PartState as P
@@ -1402,13 +1402,8 @@ def responsible_person(assignment: Assignment) -> User | None:
     """R11: the handler who read the case, or else the unit's first handler."""
     if assignment.read_by_id:
         return assignment.read_by
-    grant = (
-        RoleGrant.objects.filter(unit_id=assignment.unit_id, role=Role.HANDLER)
-        .order_by("granted_at", "id")
-        .select_related("user")
-        .first()
-    )
-    return grant.user if grant else None
+    handler = first_handlers([assignment.unit_id]).get(assignment.unit_id)
+    return User.objects.get(pk=handler) if handler else None
 
 
 # Escalation (R8.8) --------------------------------------------------------

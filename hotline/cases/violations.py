@@ -12,7 +12,7 @@ VIOLATION_FOR = {
 }
 
 
-def _first_handlers(unit_ids) -> dict[int, int]:
+def first_handlers(unit_ids) -> dict[int, int]:
     first: dict[int, int] = {}
     for unit_id, user_id in (
         RoleGrant.objects.filter(unit_id__in=unit_ids, role=Role.HANDLER)
@@ -33,7 +33,7 @@ def record_violations(rows, batch_size=5000) -> int:
             "pk", "read_by_id"
         )
     )
-    handlers = _first_handlers({r[4] for r in rows})
+    handlers = first_handlers({r[4] for r in rows})
     created = Violation.objects.bulk_create(
         [
             Violation(

@@ -3,7 +3,7 @@ district, rendered as PDF (with the Chinese font the project ships) and as
 an Excel workbook, and frozen when published."""
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import xlsxwriter
@@ -14,44 +14,31 @@ from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from hotline.calendar.workdays import SHANGHAI
-from hotline.cases.models import Assignment, Case, Clock, Reply, ReturnRequest, Violation
+from hotline.cases.models import Assignment, Case, Reply, ReturnRequest, Violation
 from hotline.organisation.models import Unit, User
 
 from .models import Bulletin, BulletinEntry
+from .periods import bounds, ended_clocks, percent
 from .rules import supervises
 
 FONT_DIR = Path(settings.BASE_DIR) / "hotline" / "static" / "hotline" / "fonts"
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """From 00:00 of `start` to 24:00 of `end`, Fuzhou time."""
-    first = datetime(start.year, start.month, start.day, tzinfo=SHANGHAI)
-    last = datetime(end.year, end.month, end.day, tzinfo=SHANGHAI) + timedelta(days=1)
-    return first, last
-
-
-def _rate(good: int, total: int) -> float | None:
-    return round(100 * good / total, 1) if total else None
-
-
 def numbers(start: date, end: date, district=None) -> dict:
     """The bulletin's figures. With `district`, only the cases and units of
     that district count."""
-    first, last = _bounds(start, end)
+    first, last = bounds(start, end)
     units = Unit.objects.filter(district=district) if district else Unit.objects.all()
     cases = Case.objects.filter(received_at__gte=first, received_at__lt=last)
     if district:
         cases = cases.filter(involvements__unit__district=district).distinct()
-    clocks = Clock.objects.filter(
-        unit__in=units, due_at__gte=first, due_at__lt=last, cancelled_at__isnull=True
-    ).filter(Q(met_at__isnull=False) | Q(breached_at__isnull=False))
+    clocks = ended_clocks(first, last).filter(unit__in=units)
 
     def timeliness(*kinds):
         row = clocks.filter(kind__in=kinds).aggregate(
             n=Count("id"), good=Count("id", filter=Q(met_at__lte=F("due_at")))
         )
-        return {"total": row["n"], "on_time": row["good"], "rate": _rate(row["good"], row["n"])}
+        return {"total": row["n"], "on_time": row["good"], "rate": percent(row["good"], row["n"])}
 
     dispatched = Assignment.objects.filter(
         unit__in=units, dispatched_at__gte=first, dispatched_at__lt=last
@@ -99,16 +86,16 @@ def numbers(start: date, end: date, district=None) -> dict:
         "review": timeliness("review"),
         "dispatched": dispatched,
         "returned": returned,
-        "return_rate": _rate(returned, dispatched),
+        "return_rate": percent(returned, dispatched),
         "reviewed": reviews["n"],
         "redone": reviews["redo"],
-        "redo_rate": _rate(reviews["redo"], reviews["n"]),
+        "redo_rate": percent(reviews["redo"], reviews["n"]),
         "late_reads": violations.filter(kind=Violation.Kind.LATE_READ).count(),
         "lapsed": violations.filter(kind=Violation.Kind.LAPSED).count(),
         "overdue": violations.filter(kind=Violation.Kind.OVERDUE).count(),
         "rated": rating["n"],
         "satisfied": rating["good"],
-        "satisfaction_rate": _rate(rating["good"], rating["n"]),
+        "satisfaction_rate": percent(rating["good"], rating["n"]),
         "criticised": [{"unit": r["name"], "count": r["n"]} for r in named],
         "commended": list(
             entries.filter(kind=BulletinEntry.Kind.COMMENDATION).values_list("text", flat=True)

@@ -4,20 +4,16 @@ count of a list the supervisor can open. Both come from the same queryset
 
 from datetime import date
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 
-from hotline.cases.models import Case, Clock, Reply, Violation
+from hotline.cases.models import Case, Reply, Violation
 
-from .bulletins import _bounds
-
-RUNNING_OUT = Q(met_at__isnull=False) | Q(breached_at__isnull=False)
+from .periods import bounds, ended_clocks, percent
 
 
 def _clocks(kinds, late):
     def select(first, last):
-        clocks = Clock.objects.filter(
-            kind__in=kinds, due_at__gte=first, due_at__lt=last, cancelled_at__isnull=True
-        ).filter(RUNNING_OUT)
+        clocks = ended_clocks(first, last).filter(kind__in=kinds)
         if late:
             clocks = clocks.exclude(met_at__lte=F("due_at"))
         return clocks
@@ -56,7 +52,7 @@ MEASURES = {
 
 
 def rows(start: date, end: date, units) -> list[dict]:
-    first, last = _bounds(start, end)
+    first, last = bounds(start, end)
     table = {u.pk: {"unit": u, **dict.fromkeys(MEASURES, 0)} for u in units}
     for name, (_label, select, unit_field, _case) in MEASURES.items():
         counted = (
@@ -69,21 +65,17 @@ def rows(start: date, end: date, units) -> list[dict]:
             table[row[unit_field]][name] = row["n"]
     result = []
     for row in table.values():
-        row["read_rate"] = _rate(row["reads"] - row["late_reads"], row["reads"])
-        row["reply_rate"] = _rate(row["replies"] - row["late_replies"], row["replies"])
-        row["redo_rate"] = _rate(row["redone"], row["reviewed"])
+        row["read_rate"] = percent(row["reads"] - row["late_reads"], row["reads"])
+        row["reply_rate"] = percent(row["replies"] - row["late_replies"], row["replies"])
+        row["redo_rate"] = percent(row["redone"], row["reviewed"])
         if any(row[name] for name in MEASURES):
             result.append(row)
     return result
 
 
-def _rate(good, total):
-    return round(100 * good / total, 1) if total else None
-
-
 def drill(measure: str, unit, start: date, end: date):
     """The rows behind one number, with their cases."""
     _label, select, unit_field, case_field = MEASURES[measure]
-    first, last = _bounds(start, end)
+    first, last = bounds(start, end)
     rows = select(first, last).filter(**{unit_field: unit})
     return rows, Case.objects.filter(pk__in=rows.values(case_field))

@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.calendar.workdays import SHANGHAI
-from hotline.cases.models import Assignment, Clock, Reply, Violation
+from hotline.cases.models import Assignment, Reply, Violation
 from hotline.notifications.outbox import notify
 from hotline.organisation.models import Role, RoleGrant, Unit, User
 from hotline.policy.models import Policy
 
 from .models import BulletinEntry, Warning
+from .periods import ended_clocks
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -279,9 +280,7 @@ def annual_ranking(year: int, units=None) -> list[Score]:
         "satisfaction": policy.rank_weight_satisfaction,
     }
     excused = Violation.objects.filter(excused_at__isnull=False).values("clock")
-    clocks = Clock.objects.filter(
-        due_at__gte=start, due_at__lt=end, cancelled_at__isnull=True
-    ).filter(Q(met_at__isnull=False) | Q(breached_at__isnull=False))
+    clocks = ended_clocks(start, end)
 
     def timeliness(kinds):
         rows = (
