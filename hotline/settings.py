@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hotline.workbench",
     "hotline.portal",
     "hotline.supervision",
+    "hotline.api",
     "template_partials",
     "huey.contrib.djhuey",
 ]

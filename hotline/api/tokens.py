@@ -1,0 +1,81 @@
+"""Issuing, checking and revoking API tokens. A key reads
+`hl_<prefix>_<secret>`; the prefix finds the row, the secret's SHA-256 is
+compared in constant time."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline.cases.workflow import TRANSITIONS
+from hotline.organisation.models import Role, Unit, User
+
+from .models import ApiToken
+
+# last_used_at is written at most this often per token, so that a busy
+# integration does not turn every read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_token(
+    *, actor: User, name: str, user: User, unit: Unit, actions: list[str]
+) -> tuple[ApiToken, str]:
+    """An administrator issues a token; the key is returned once."""
+    if not (actor.is_superuser or actor.holds(Role.ADMINISTRATOR)):
+        raise PermissionDenied
+    known = {t.action for t in TRANSITIONS}
+    unknown = sorted(set(actions) - known)
+    if unknown:
+        raise ValidationError(_("Unknown actions: %(actions)s") % {"actions": ", ".join(unknown)})
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        name=name.strip(),
+        user=user,
+        unit=unit,
+        actions=sorted(set(actions)),
+        prefix=prefix,
+        key_hash=_hash(secret),
+        created_by=actor,
+    )
+    return token, f"hl_{prefix}_{secret}"
+
+
+def authenticate(key: str) -> ApiToken | None:
+    """The live token a key belongs to, or None."""
+    parts = (key or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != "hl":
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "unit")
+        .filter(prefix=parts[1], revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.key_hash, _hash(parts[2])):
+        return None
+    if not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
+    if not (actor.is_superuser or actor.holds(Role.ADMINISTRATOR)):
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
