@@ -129,30 +129,46 @@ def main() -> int:
     from datetime import date
 
     from django.test import Client
+    from django.utils import timezone
 
     from hotline.organisation.models import User
-    from hotline.supervision import bulletins
+    from hotline.supervision import bulletins, figures
+
+    t0 = time.perf_counter()
+    days = figures.settle_past_days()
+    print(f"settled {days} days (the worker's first run) in {time.perf_counter() - t0:.0f} s")
+
+    def best_of_3(run):
+        timings = []
+        for _run in range(3):
+            t0 = time.perf_counter()
+            result = run()
+            timings.append(time.perf_counter() - t0)
+        return min(timings), result
 
     start, end = date(2026, 6, 1), date(2026, 6, 30)
-    timings = []
-    for _run in range(3):
-        t0 = time.perf_counter()
-        data = bulletins.numbers(start, end)
-        timings.append(time.perf_counter() - t0)
+    took, data = best_of_3(lambda: bulletins.numbers(start, end))
     print(
         f"bulletin numbers for {start:%Y-%m} ({data['received']:,} cases received): "
-        f"best {min(timings):.2f} s of 3"
+        f"best {took:.2f} s of 3"
     )
     client = Client()
     client.force_login(User.objects.get(username="city_supervisor"))
-    pages = []
-    for _run in range(3):
-        t0 = time.perf_counter()
-        response = client.get("/supervision/dashboard/", {"from": "2026-06-01", "to": "2026-06-30"})
-        pages.append(time.perf_counter() - t0)
-    assert response.status_code == 200
-    print(f"dashboard page: best {min(pages):.2f} s of 3")
-    ok = min(timings) < 5 and min(pages) < 1
+    pages = {}
+    today = timezone.localdate()
+    for name, period in (
+        (f"{start:%Y-%m}", {"from": start.isoformat(), "to": end.isoformat()}),
+        ("this month to date (today counted live)", {}),
+    ):
+        took, response = best_of_3(
+            lambda period=period: client.get("/supervision/dashboard/", period)
+        )
+        assert response.status_code == 200
+        pages[name] = took
+        print(f"dashboard page, {name}: best {took:.2f} s of 3")
+    took, data = best_of_3(lambda: bulletins.numbers(today.replace(day=1), today))
+    print(f"bulletin numbers, this month to date: best {took:.2f} s of 3")
+    ok = data is not None and max(pages.values()) < 1 and took < 5
     print(f"targets: bulletin < 5 s, dashboard < 1 s -> {'met' if ok else 'MISSED'}")
     return 0 if ok else 1
 

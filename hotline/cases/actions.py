@@ -25,6 +25,7 @@ from hotline.policy.models import NoPolicyInForce, Policy
 
 from . import workflow
 from .attachments import attach
+from .changes import touch
 from .errors import CaseChanged, InvalidInput, NotAllowed, WrongState
 from .models import (
     Assignment,
@@ -155,6 +156,9 @@ def _involve(case: Case, *units: Unit) -> None:
     Involvement.objects.bulk_create(
         [Involvement(case=case, unit=u) for u in units], ignore_conflicts=True
     )
+    if any(u.district_id for u in units):
+        # A district's figures count the cases its units take part in.
+        touch(case.received_at, case.rated_at)
 
 
 def _event(
@@ -201,6 +205,7 @@ def _clock(
             timezone.localtime(at, SHANGHAI).date(), (due - timedelta(days=1)).date()
         ),
     )
+    touch(due)
     if save:
         clock.save()
     return clock
@@ -309,6 +314,7 @@ def _new_case(
         ),
         query_code_hash=digest(code := new_code()),
     )
+    touch(received_at)  # a registration entered after the day it came in
     case.query_code = code  # shown once, to the requester
     case.flag_repeat = bool(find_likely_repeats(case))
     if case.flag_repeat:
@@ -1577,6 +1583,7 @@ def reopen_for_redo(
     case.state = C.HANDLING
     case.published = False
     # The rating was of the old result; the requester rates the new one.
+    touch(case.rated_at)
     case.satisfaction, case.rating_comment, case.rated_at = "", "", None
     _save(case, "state", "published", "satisfaction", "rating_comment", "rated_at")
     _event(case, "reopen", actor, bureau, now, reasons=reasons, previous_rating=previous)

@@ -15,6 +15,7 @@ from hotline.notifications.outbox import notify, tell_unit
 from hotline.organisation.models import Role, RoleGrant, Unit
 
 from .actions import lapse_take_back
+from .changes import touch
 from .models import Assignment, Case, Clock, Event
 from .violations import record_violations
 from .workflow import AssignmentState
@@ -241,5 +242,6 @@ def recompute_open_clocks(year: int) -> int:
         clock.due_at, clock.provisional = due, provisional
         changed.append(clock)
     Clock.objects.bulk_update(changed, ["due_at", "provisional"], batch_size=1000)
+    touch(*(clock.due_at for clock in changed))
     Event.objects.bulk_create(events, batch_size=1000)
     return len(changed)

@@ -3,6 +3,7 @@ district, rendered as PDF (with the Chinese font the project ships) and as
 an Excel workbook, and frozen when published."""
 
 import io
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -10,15 +11,16 @@ import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from hotline.cases.models import Assignment, Case, Reply, ReturnRequest, Violation
+from hotline.cases.models import Category
 from hotline.organisation.models import Unit, User
 
+from .figures import area_totals, unit_totals
 from .models import Bulletin, BulletinEntry
-from .periods import bounds, ended_clocks, percent
+from .periods import bounds, percent
 from .rules import supervises
 
 FONT_DIR = Path(settings.BASE_DIR) / "hotline" / "static" / "hotline" / "fonts"
@@ -29,39 +31,23 @@ def numbers(start: date, end: date, district=None) -> dict:
     that district count."""
     first, last = bounds(start, end)
     units = Unit.objects.filter(district=district) if district else Unit.objects.all()
-    cases = Case.objects.filter(received_at__gte=first, received_at__lt=last)
-    if district:
-        cases = cases.filter(involvements__unit__district=district).distinct()
-    clocks = ended_clocks(first, last).filter(unit__in=units)
+    counted = {
+        name: sum(per_unit.values()) for name, per_unit in unit_totals(start, end, units).items()
+    }
+    area = area_totals(start, end, district)
+    categories = dict(Category.objects.values_list("pk", "name"))
 
-    def timeliness(*kinds):
-        row = clocks.filter(kind__in=kinds).aggregate(
-            n=Count("id"), good=Count("id", filter=Q(met_at__lte=F("due_at")))
-        )
-        return {"total": row["n"], "on_time": row["good"], "rate": percent(row["good"], row["n"])}
+    def by(index, names=None):
+        grouped = defaultdict(int)
+        for key, n in area["received"].items():
+            grouped[names.get(key[index], "未分类") if names is not None else key[index]] += n
+        return dict(grouped)
 
-    dispatched = Assignment.objects.filter(
-        unit__in=units, dispatched_at__gte=first, dispatched_at__lt=last
-    ).count()
-    returned = ReturnRequest.objects.filter(
-        kind=ReturnRequest.Kind.UNIT,
-        from_unit__in=units,
-        requested_at__gte=first,
-        requested_at__lt=last,
-    ).count()
-    reviews = Reply.objects.filter(
-        assignment__unit__in=units, reviewed_at__gte=first, reviewed_at__lt=last
-    ).aggregate(n=Count("id"), redo=Count("id", filter=Q(review_decision="redo")))
-    violations = Violation.objects.filter(
-        unit__in=units, excused_at__isnull=True, occurred_at__gte=first, occurred_at__lt=last
-    )
-    rated = Case.objects.filter(rated_at__gte=first, rated_at__lt=last)
-    if district:
-        rated = rated.filter(involvements__unit__district=district).distinct()
-    rating = rated.aggregate(
-        n=Count("id"),
-        good=Count("id", filter=Q(satisfaction__in=("satisfied", "basically_satisfied"))),
-    )
+    def timeliness(total, late):
+        n, good = counted[total], counted[total] - counted[late]
+        return {"total": n, "on_time": good, "rate": percent(good, n)}
+
+    rated, satisfied = sum(area["rated"].values()), sum(area["satisfied"].values())
     entries = BulletinEntry.objects.filter(
         unit__in=units, occurred_at__gte=first, occurred_at__lt=last
     )
@@ -72,30 +58,25 @@ def numbers(start: date, end: date, district=None) -> dict:
         .order_by("-n", "name")
     )
     return {
-        "received": cases.count(),
-        "by_channel": {
-            r["channel"]: r["n"] for r in cases.values("channel").annotate(n=Count("id"))
-        },
-        "by_category": {
-            r["name"] or "未分类": r["n"]
-            for r in cases.values(name=F("category__name")).annotate(n=Count("id"))
-        },
-        "dispatch": timeliness("dispatch"),
-        "read": timeliness("read"),
-        "reply": timeliness("reply", "redo"),
-        "review": timeliness("review"),
-        "dispatched": dispatched,
-        "returned": returned,
-        "return_rate": percent(returned, dispatched),
-        "reviewed": reviews["n"],
-        "redone": reviews["redo"],
-        "redo_rate": percent(reviews["redo"], reviews["n"]),
-        "late_reads": violations.filter(kind=Violation.Kind.LATE_READ).count(),
-        "lapsed": violations.filter(kind=Violation.Kind.LAPSED).count(),
-        "overdue": violations.filter(kind=Violation.Kind.OVERDUE).count(),
-        "rated": rating["n"],
-        "satisfied": rating["good"],
-        "satisfaction_rate": percent(rating["good"], rating["n"]),
+        "received": sum(area["received"].values()),
+        "by_channel": by(0),
+        "by_category": by(1, categories),
+        "dispatch": timeliness("dispatches", "late_dispatches"),
+        "read": timeliness("reads", "late_reads"),
+        "reply": timeliness("replies", "late_replies"),
+        "review": timeliness("reviews", "late_reviews"),
+        "dispatched": counted["dispatched"],
+        "returned": counted["returned"],
+        "return_rate": percent(counted["returned"], counted["dispatched"]),
+        "reviewed": counted["reviewed"],
+        "redone": counted["redone"],
+        "redo_rate": percent(counted["redone"], counted["reviewed"]),
+        "late_reads": counted["late_read_violations"],
+        "lapsed": counted["lapsed"],
+        "overdue": counted["overdue"],
+        "rated": rated,
+        "satisfied": satisfied,
+        "satisfaction_rate": percent(satisfied, rated),
         "criticised": [{"unit": r["name"], "count": r["n"]} for r in named],
         "commended": list(
             entries.filter(kind=BulletinEntry.Kind.COMMENDATION).values_list("text", flat=True)

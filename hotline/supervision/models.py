@@ -118,3 +118,54 @@ class Bulletin(models.Model):
         if self.pk is not None:
             raise ValueError("a published bulletin is archived as it was and cannot change")
         super().save(*args, **kwargs)
+
+
+class SettledDay(models.Model):
+    """A day whose figures are kept in UnitFigure and AreaFigure. A write
+    that changes what the day counted marks it stale (hotline.cases.changes);
+    a stale or missing day is counted live until it is settled again."""
+
+    day = models.DateField(unique=True)
+    stale = models.BooleanField(default=True)
+    settled_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"{self.day} {'stale' if self.stale else 'settled'}"
+
+
+class UnitFigure(models.Model):
+    """How many rows of a measure (hotline.supervision.figures.UNIT) a
+    unit had on a day."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=30)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "unit"], name="unitfigure_day_unit")]
+
+    def __str__(self):
+        return f"{self.day} {self.unit_id} {self.measure}={self.count}"
+
+
+class AreaFigure(models.Model):
+    """Cases received, rated and rated satisfied on a day, by channel and
+    category, for the city (no district) or for a district's units."""
+
+    day = models.DateField()
+    district = models.ForeignKey(
+        "organisation.District", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    channel = models.CharField(max_length=10)
+    category = models.ForeignKey(
+        "cases.Category", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    measure = models.CharField(max_length=30)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "district"], name="areafigure_day_district")]
+
+    def __str__(self):
+        return f"{self.day} {self.district_id} {self.channel} {self.measure}={self.count}"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.calendar.workdays import SHANGHAI
+from hotline.cases.changes import touch
 from hotline.cases.models import Assignment, Reply, Violation
 from hotline.notifications.outbox import notify
 from hotline.organisation.models import Role, RoleGrant, Unit, User
@@ -69,6 +70,7 @@ def excuse_violation(*, actor: User, violation: Violation, reason: str) -> Viola
         reason,
     )
     violation.save(update_fields=["excused_at", "excused_by", "excuse_reason"])
+    touch(violation.occurred_at)
     Warning.objects.filter(evidence=violation, decision=Warning.Decision.PROPOSED).update(
         decision=Warning.Decision.DISMISSED,
         decided_by=actor,

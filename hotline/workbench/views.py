@@ -546,7 +546,7 @@ def dashboard(request):
         "workbench/dashboard.html",
         {
             "rows": table,
-            "measures": [(name, label) for name, (label, *_rest) in MEASURES.items()],
+            "measures": list(MEASURES.items()),
             "start": start,
             "end": end,
             "sort": sort,
@@ -571,7 +571,7 @@ def drill(request):
         "workbench/drill.html",
         {
             "unit": unit,
-            "label": MEASURES[measure][0],
+            "label": MEASURES[measure],
             "count": rows.count(),
             "cases": cases.order_by("-received_at")[:500],
             "start": start,

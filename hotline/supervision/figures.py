@@ -1,0 +1,248 @@
+"""What the efficiency offices count, kept per day.
+
+Each measure is a queryset over a period (clocks due, replies reviewed,
+violations occurred...). The bulletins and the dashboard add up the figures
+of settled days and count the other days (today, and any day a late write
+made stale) live, from the same querysets the drill-down lists use, so a
+number and the list behind it always agree. A day is settled by the worker
+once it is over and no clock due on it is still running."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, Min, Q, Sum
+from django.dispatch import receiver
+from django.utils import timezone
+
+from hotline.calendar.workdays import SHANGHAI
+from hotline.cases.changes import past_days_changed
+from hotline.cases.clocks import running_clocks
+from hotline.cases.models import Assignment, Case, Reply, ReturnRequest, Violation
+
+from .models import AreaFigure, SettledDay, UnitFigure
+from .periods import bounds, ended_clocks
+
+SATISFIED = ("satisfied", "basically_satisfied")
+
+
+@dataclass(frozen=True)
+class Measure:
+    select: Callable  # (first, last) -> the queryset of the rows counted
+    unit_field: str
+    case_field: str
+
+
+def _clocks(kinds, late=False):
+    def select(first, last):
+        clocks = ended_clocks(first, last).filter(kind__in=kinds)
+        if late:
+            clocks = clocks.exclude(met_at__lte=F("due_at"))
+        return clocks
+
+    return select
+
+
+def _violations(kind):
+    def select(first, last):
+        return Violation.objects.filter(
+            kind=kind, excused_at__isnull=True, occurred_at__gte=first, occurred_at__lt=last
+        )
+
+    return select
+
+
+def _reviews(redo):
+    def select(first, last):
+        replies = Reply.objects.filter(reviewed_at__gte=first, reviewed_at__lt=last)
+        return replies.filter(review_decision="redo") if redo else replies
+
+    return select
+
+
+def _dispatched(first, last):
+    return Assignment.objects.filter(dispatched_at__gte=first, dispatched_at__lt=last)
+
+
+def _returned(first, last):
+    return ReturnRequest.objects.filter(
+        kind=ReturnRequest.Kind.UNIT, requested_at__gte=first, requested_at__lt=last
+    )
+
+
+UNIT = {
+    "dispatches": Measure(_clocks(["dispatch"]), "unit", "case"),
+    "late_dispatches": Measure(_clocks(["dispatch"], late=True), "unit", "case"),
+    "reads": Measure(_clocks(["read"]), "unit", "case"),
+    "late_reads": Measure(_clocks(["read"], late=True), "unit", "case"),
+    "replies": Measure(_clocks(["reply", "redo"]), "unit", "case"),
+    "late_replies": Measure(_clocks(["reply", "redo"], late=True), "unit", "case"),
+    "reviews": Measure(_clocks(["review"]), "unit", "case"),
+    "late_reviews": Measure(_clocks(["review"], late=True), "unit", "case"),
+    "dispatched": Measure(_dispatched, "unit", "case"),
+    "returned": Measure(_returned, "from_unit", "part__case"),
+    "reviewed": Measure(_reviews(redo=False), "assignment__unit", "assignment__case"),
+    "redone": Measure(_reviews(redo=True), "assignment__unit", "assignment__case"),
+    "late_read_violations": Measure(_violations(Violation.Kind.LATE_READ), "unit", "case"),
+    "lapsed": Measure(_violations(Violation.Kind.LAPSED), "unit", "case"),
+    "overdue": Measure(_violations(Violation.Kind.OVERDUE), "unit", "case"),
+}
+
+
+def _live_units(first, last, units=None) -> dict[str, dict[int, int]]:
+    counted = {}
+    for name, measure in UNIT.items():
+        rows = measure.select(first, last)
+        if units is not None:
+            rows = rows.filter(**{f"{measure.unit_field}__in": units})
+        counted[name] = {
+            row[measure.unit_field]: row["n"]
+            for row in rows.values(measure.unit_field).annotate(n=Count("id"))
+        }
+    return counted
+
+
+def _live_area(first, last) -> dict[tuple, int]:
+    """(district id or None, channel, category id, measure) -> count. A
+    district counts the cases any of its units took part in, once each."""
+    counted = {}
+    through = "involvements__unit__district"
+    for time, measures in (
+        ("received_at", {"received": Q()}),
+        ("rated_at", {"rated": Q(), "satisfied": Q(satisfaction__in=SATISFIED)}),
+    ):
+        cases = Case.objects.filter(**{f"{time}__gte": first, f"{time}__lt": last})
+        city = cases.values("channel", "category").annotate(
+            **{m: Count("id", filter=q) for m, q in measures.items()}
+        )
+        districts = (
+            cases.filter(**{f"{through}__isnull": False})
+            .values("channel", "category", district=F(through))
+            .annotate(**{m: Count("id", filter=q, distinct=True) for m, q in measures.items()})
+        )
+        for row in [*city, *districts]:
+            for m in measures:
+                if row[m]:
+                    key = (row.get("district"), row["channel"], row["category"], m)
+                    counted[key] = row[m]
+    return counted
+
+
+def _days(start: date, end: date):
+    day = start
+    while day <= end:
+        yield day
+        day += timedelta(days=1)
+
+
+def _unsettled_runs(start: date, end: date, settled: set[date]) -> list[tuple[date, date]]:
+    runs = []
+    for day in _days(start, end):
+        if day in settled:
+            continue
+        if runs and runs[-1][1] == day - timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _settled(start: date, end: date) -> set[date]:
+    return set(
+        SettledDay.objects.filter(day__gte=start, day__lte=end, stale=False).values_list(
+            "day", flat=True
+        )
+    )
+
+
+def unit_totals(start: date, end: date, units) -> dict[str, dict[int, int]]:
+    """Each measure's count per unit over [start, end]."""
+    settled = _settled(start, end)
+    totals = {name: defaultdict(int) for name in UNIT}
+    kept = (
+        UnitFigure.objects.filter(day__gte=start, day__lte=end, day__in=settled, unit__in=units)
+        .values("measure", "unit")
+        .annotate(n=Sum("count"))
+    )
+    for row in kept:
+        totals[row["measure"]][row["unit"]] += row["n"]
+    for first, last in _unsettled_runs(start, end, settled):
+        for name, counted in _live_units(*bounds(first, last), units).items():
+            for unit, n in counted.items():
+                totals[name][unit] += n
+    return totals
+
+
+def area_totals(start: date, end: date, district=None) -> dict[str, dict[tuple, int]]:
+    """received, rated and satisfied over [start, end], each keyed
+    (channel, category id), for the city or one district."""
+    settled = _settled(start, end)
+    totals = {m: defaultdict(int) for m in ("received", "rated", "satisfied")}
+    kept = (
+        AreaFigure.objects.filter(day__gte=start, day__lte=end, day__in=settled, district=district)
+        .values("measure", "channel", "category")
+        .annotate(n=Sum("count"))
+    )
+    for row in kept:
+        totals[row["measure"]][row["channel"], row["category"]] += row["n"]
+    wanted = district.pk if district else None
+    for first, last in _unsettled_runs(start, end, settled):
+        for (d, channel, category, m), n in _live_area(*bounds(first, last)).items():
+            if d == wanted:
+                totals[m][channel, category] += n
+    return totals
+
+
+def settle(day: date) -> bool:
+    """Count `day` and keep its figures. Refused (False) for today and later,
+    and while a clock due that day still runs: the worker breaches it first."""
+    if day >= timezone.localdate(timezone=SHANGHAI):
+        return False
+    SettledDay.objects.get_or_create(day=day)
+    with transaction.atomic():
+        # Held until the figures are written: a write that makes the day
+        # stale meanwhile waits, and marks it stale after.
+        mark = SettledDay.objects.select_for_update().get(day=day)
+        first, last = bounds(day, day)
+        if running_clocks().filter(due_at__gte=first, due_at__lt=last).exists():
+            return False
+        UnitFigure.objects.filter(day=day).delete()
+        AreaFigure.objects.filter(day=day).delete()
+        UnitFigure.objects.bulk_create(
+            UnitFigure(day=day, unit_id=unit, measure=name, count=n)
+            for name, counted in _live_units(first, last).items()
+            for unit, n in counted.items()
+        )
+        AreaFigure.objects.bulk_create(
+            AreaFigure(
+                day=day, district_id=d, channel=channel, category_id=category, measure=m, count=n
+            )
+            for (d, channel, category, m), n in _live_area(first, last).items()
+        )
+        mark.stale, mark.settled_at = False, timezone.now()
+        mark.save(update_fields=["stale", "settled_at"])
+    return True
+
+
+def settle_past_days() -> int:
+    """Settle every day up to yesterday that is missing or stale. The first
+    run on an existing database counts back to its first case."""
+    first = Case.objects.aggregate(first=Min("received_at"))["first"]
+    if first is None:
+        return 0
+    yesterday = timezone.localdate(timezone=SHANGHAI) - timedelta(days=1)
+    start = timezone.localtime(first, SHANGHAI).date()
+    settled = _settled(start, yesterday)
+    return sum(settle(day) for day in _days(start, yesterday) if day not in settled)
+
+
+@receiver(past_days_changed)
+def unsettle(sender, days, **kwargs):
+    SettledDay.objects.bulk_create(
+        [SettledDay(day=day, stale=True) for day in days],
+        update_conflicts=True,
+        update_fields=["stale"],
+        unique_fields=["day"],
+    )
