@@ -1,16 +1,14 @@
 """Monthly figures for the public statistics page, drawn as SVG bars on
 the server (the page needs no JavaScript and no chart library)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.cache import cache
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from hotline.calendar.workdays import SHANGHAI
-from hotline.cases.models import Case, Clock
+from hotline.cases.models import Category
+from hotline.supervision.figures import area_totals, unit_totals
 
 MONTHS = 12
 
@@ -43,51 +41,27 @@ def _months(today: date) -> list[date]:
 
 
 def monthly(today: date | None = None) -> dict:
-    """The last twelve months' figures, computed at most every ten minutes
-    (they scan a year of cases; the pages showing them must stay fast)."""
+    """The last twelve months' figures, from the supervisors' daily figures:
+    a month here is the month in the bulletin (replies counted by the month
+    they were due)."""
     today = today or timezone.localdate()
-    return cache.get_or_set(f"hotline:monthly:{today.isoformat()}", lambda: _monthly(today), 600)
-
-
-def _monthly(today: date) -> dict:
-    months = {m: Month(m) for m in _months(today)}
-    start = min(months)
-    by_month = TruncMonth("received_at", tzinfo=SHANGHAI)
-    for row in (
-        Case.objects.filter(received_at__date__gte=start, received_at__date__lte=today)
-        .annotate(m=by_month)
-        .values("m")
-        .annotate(n=Count("id"))
-    ):
-        month = months.get(row["m"].date() if hasattr(row["m"], "date") else row["m"])
-        if month:
-            month.received = row["n"]
-    replies = Clock.objects.filter(
-        kind__in=("reply", "redo"), met_at__isnull=False, met_at__date__gte=start
-    ).annotate(m=TruncMonth("met_at", tzinfo=SHANGHAI))
-    for row in replies.values("m").annotate(
-        n=Count("id"), on_time=Count("id", filter=Q(met_at__lte=F("due_at")))
-    ):
-        month = months.get(row["m"].date() if hasattr(row["m"], "date") else row["m"])
-        if month:
-            month.replies, month.on_time = row["n"], row["on_time"]
-    ratings = Case.objects.filter(rated_at__date__gte=start).annotate(
-        m=TruncMonth("rated_at", tzinfo=SHANGHAI)
-    )
-    for row in ratings.values("m").annotate(
-        n=Count("id"),
-        good=Count("id", filter=Q(satisfaction__in=("satisfied", "basically_satisfied"))),
-    ):
-        month = months.get(row["m"].date() if hasattr(row["m"], "date") else row["m"])
-        if month:
-            month.rated, month.satisfied = row["n"], row["good"]
-    categories = list(
-        Case.objects.filter(received_at__date__gte=start, category__isnull=False)
-        .values(name=F("category__name"))
-        .annotate(n=Count("id"))
-        .order_by("-n")[:10]
-    )
-    rows = list(months.values())
+    rows, categories = [], defaultdict(int)
+    for first in _months(today):
+        last = min((first + timedelta(days=32)).replace(day=1) - timedelta(days=1), today)
+        replies = unit_totals(first, last, measures=("replies", "late_replies"))
+        area = area_totals(first, last)
+        month = Month(first)
+        month.received = sum(area["received"].values())
+        month.replies = sum(replies["replies"].values())
+        month.on_time = month.replies - sum(replies["late_replies"].values())
+        month.rated = sum(area["rated"].values())
+        month.satisfied = sum(area["satisfied"].values())
+        rows.append(month)
+        for (_channel, category), n in area["received"].items():
+            if category is not None:
+                categories[category] += n
+    names = dict(Category.objects.filter(pk__in=categories).values_list("pk", "name"))
+    top = sorted(categories.items(), key=lambda item: -item[1])[:10]
     return {
         "rows": rows,
         "received": bars([(m.month.strftime("%Y-%m"), m.received) for m in rows]),
@@ -95,7 +69,7 @@ def _monthly(today: date) -> dict:
         "satisfaction": bars(
             [(m.month.strftime("%Y-%m"), m.satisfaction_rate) for m in rows], top=100
         ),
-        "categories": bars([(c["name"], c["n"]) for c in categories]),
+        "categories": bars([(names[pk], n) for pk, n in top]),
     }
 
 

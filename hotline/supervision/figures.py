@@ -91,9 +91,10 @@ UNIT = {
 }
 
 
-def _live_units(first, last, units=None) -> dict[str, dict[int, int]]:
+def _live_units(first, last, units=None, measures=tuple(UNIT)) -> dict[str, dict[int, int]]:
     counted = {}
-    for name, measure in UNIT.items():
+    for name in measures:
+        measure = UNIT[name]
         rows = measure.select(first, last)
         if units is not None:
             rows = rows.filter(**{f"{measure.unit_field}__in": units})
@@ -157,19 +158,22 @@ def _settled(start: date, end: date) -> set[date]:
     )
 
 
-def unit_totals(start: date, end: date, units) -> dict[str, dict[int, int]]:
-    """Each measure's count per unit over [start, end]."""
+def unit_totals(
+    start: date, end: date, units=None, measures=tuple(UNIT)
+) -> dict[str, dict[int, int]]:
+    """Each measure's count per unit over [start, end], for `units` (a
+    queryset) or all."""
     settled = _settled(start, end)
-    totals = {name: defaultdict(int) for name in UNIT}
-    kept = (
-        UnitFigure.objects.filter(day__gte=start, day__lte=end, day__in=settled, unit__in=units)
-        .values("measure", "unit")
-        .annotate(n=Sum("count"))
+    totals = {name: defaultdict(int) for name in measures}
+    kept = UnitFigure.objects.filter(
+        day__gte=start, day__lte=end, day__in=settled, measure__in=measures
     )
-    for row in kept:
+    if units is not None:
+        kept = kept.filter(unit__in=units)
+    for row in kept.values("measure", "unit").annotate(n=Sum("count")):
         totals[row["measure"]][row["unit"]] += row["n"]
     for first, last in _unsettled_runs(start, end, settled):
-        for name, counted in _live_units(*bounds(first, last), units).items():
+        for name, counted in _live_units(*bounds(first, last), units, measures).items():
             for unit, n in counted.items():
                 totals[name][unit] += n
     return totals

@@ -170,7 +170,7 @@ def test_internal_cases_never_appear_on_public_pages_D8(client, clock, flow):
 
 
 def test_statistics_by_month_render_without_javascript(client, clock, flow):
-    clock("2026-11-26 10:00")
+    clock("2026-11-02 10:00")
     case = close_publicly(flow, flow.web_case())
     actions.rate_case(case=case, satisfaction="satisfied")
     page = client.get("/portal/statistics/").content.decode()

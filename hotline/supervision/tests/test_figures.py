@@ -110,3 +110,18 @@ def test_the_worker_settles_the_days_that_are_over(november):  # noqa: F811
 
     settle_figures.call_local()
     assert SettledDay.objects.filter(stale=False).count() == 18
+
+
+def test_the_monthly_trend_shows_the_bulletin_s_numbers_R11(november):  # noqa: F811
+    from hotline.portal.stats import monthly
+
+    settle_past_days()
+    data = _numbers()
+    month = monthly()["rows"][-1]
+    assert month.month == date(2026, 11, 1)
+    assert (month.received, month.replies, month.on_time) == (
+        data["received"],
+        data["reply"]["total"],
+        data["reply"]["on_time"],
+    )
+    assert (month.rated, month.satisfied) == (data["rated"], data["satisfied"])
