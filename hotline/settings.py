@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "hotline.portal",
     "hotline.supervision",
     "hotline.api",
+    "hotline.open311",
     "template_partials",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "huey.contrib.djhuey",
 ]
 

@@ -9,8 +9,10 @@ urlpatterns = [
     path("organisation/", include("hotline.organisation.urls")),
     path("", include("hotline.notifications.urls")),
     path("portal/", include("hotline.portal.urls")),
+    path("open311/v2/", include("hotline.open311.urls")),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("hotline.api.urls")),
 ]

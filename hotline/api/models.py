@@ -45,3 +45,28 @@ class ApiToken(models.Model):
 
     def allows(self, action: str) -> bool:
         return self.revoked_at is None and action in self.actions
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST carrying an `Idempotency-Key`, kept so
+    that a retry with the same key and body gets the same answer and the
+    action happens once. `status` is empty while the first request runs."""
+
+    # "token:<id>" or "user:<id>": keys are per caller, never shared.
+    owner = models.CharField(max_length=40)
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    body_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True)
+    response = models.TextField(blank=True)
+    content_type = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="one_idempotency_key_per_owner")
+        ]
+
+    def __str__(self):
+        return f"{self.owner} {self.key}"

@@ -1,0 +1,92 @@
+"""The versioned JSON API at /api/v1/ (django-ninja): its authentication,
+errors, and the OpenAPI 3.1 document with the parts ninja cannot infer
+(problem responses, the Idempotency-Key header)."""
+
+from ninja import NinjaAPI, Swagger
+
+from . import problems
+from .auth import StaffSession, TokenAuth
+from .endpoints_actions import router  # the reads' router, the actions added to it
+from .idempotency import HEADER, MAX_KEY_LENGTH, REPLAYED
+from .renderers import Renderer
+from .schemas import ProblemOut
+
+DESCRIPTION = """\
+Hotline's JSON API: every workflow action and the reads behind them.
+Authenticate with `Authorization: Bearer hl_…` (an API token) or the staff
+session (with `X-CSRFToken` on POST). Every POST needs an `Idempotency-Key`.
+Errors are RFC 9457 problem details. See docs/api.md."""
+
+ERRORS = {
+    "400": "Missing Idempotency-Key, or an unreadable request",
+    "401": "Not authenticated",
+    "403": "Not allowed (role, unit, token scope, CSRF)",
+    "404": "Not found, or not visible to the caller",
+    "409": "The case changed, the action does not fit its state, or the key is in use",
+    "422": "Invalid fields, or an Idempotency-Key reused with another request",
+}
+READ_ERRORS = ("401", "403", "404", "422")
+CASE_OUT = "#/components/schemas/CaseOut"
+
+
+class HotlineAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = ProblemOut.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        problem = {"$ref": "#/components/schemas/Problem"}
+        for methods in schema["paths"].values():
+            for method, operation in methods.items():
+                # ninja keys responses by int; the document's keys are strings.
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
+                codes = READ_ERRORS if method == "get" else tuple(ERRORS)
+                for code in codes:
+                    responses[code] = {
+                        "description": ERRORS[code],
+                        "content": {problems.MEDIA_TYPE: {"schema": problem}},
+                    }
+                if method == "post":
+                    _document_post(operation, register=operation["operationId"] == "register")
+        return schema
+
+
+def _document_post(operation: dict, *, register: bool) -> None:
+    operation.setdefault("parameters", []).append(
+        {
+            "name": HEADER,
+            "in": "header",
+            "required": True,
+            "description": "Unique per request; a retry with the same key and body "
+            "gets the first answer (kept 24 hours).",
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+        }
+    )
+    responses = operation["responses"]
+    responses.pop("200", None)
+    responses["201" if register else "200"] = {
+        "description": "The case after the action",
+        "headers": {
+            REPLAYED: {
+                "description": "true when this is the stored answer to an earlier request",
+                "schema": {"type": "string"},
+            }
+        },
+        "content": {"application/json": {"schema": {"$ref": CASE_OUT}}},
+    }
+
+
+api = HotlineAPI(
+    title="Hotline API",
+    version="1",
+    description=DESCRIPTION,
+    auth=[TokenAuth(), StaffSession()],
+    renderer=Renderer(),
+    # Swagger UI would otherwise send the document to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
+    urls_namespace="api-v1",
+)
+problems.install(api)
+api.add_router("", router)

@@ -1,0 +1,520 @@
+"""Workflow actions: one POST per verb of hotline.cases.actions, named as
+the transition table names the action. Each finds its target among the
+cases the caller may see (404 otherwise), checks that a token lists the
+action, and calls the verb once per Idempotency-Key; the verb checks state,
+role, unit and expected_version as for the workbench. The answer is the
+case as it is afterwards."""
+
+from collections.abc import Callable
+from functools import partial
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Path
+
+from hotline.cases import actions as verbs
+from hotline.cases.models import Case, Category, Reply
+from hotline.organisation.models import Unit
+
+from . import idempotency, out
+from .auth import caller
+from .endpoints_reads import CaseNumber, router, visible_case
+from .problems import Problem, field_error
+from .renderers import json_response
+from .schemas import (
+    MAX_ID,
+    AcceptIn,
+    CaseOut,
+    ClassifyIn,
+    CloseIn,
+    ContributeIn,
+    DecideReturnIn,
+    DecideTakeBackIn,
+    DispatchCaseIn,
+    DispatchPartIn,
+    DraftReplyIn,
+    EscalateIn,
+    InstructIn,
+    NoteIn,
+    OutcomeIn,
+    PlanIn,
+    ReasonIn,
+    RefuseIn,
+    RegisterIn,
+    ReopenIn,
+    ReviewIn,
+    Versioned,
+)
+
+# One router with the reads: ninja serves a path from one router only, and
+# POST /cases shares its path with the case list.
+post = partial(router.post, tags=["actions"])
+
+PartId = Path(..., ge=1, le=MAX_ID)
+AssignmentId = Path(..., ge=1, le=MAX_ID)
+EscalationId = Path(..., ge=1, le=MAX_ID)
+
+
+def _act(
+    request: HttpRequest, action: str | list[str], run: Callable, *, status: int = 200
+) -> HttpResponse:
+    """Run `run(actor)`, a verb call, once per key."""
+    who = caller(request)
+    for name in [action] if isinstance(action, str) else action:
+        who.may(name)
+
+    def respond():
+        fresh = Case.objects.select_related("requester", "category").get(pk=_case_id(run(who.user)))
+        data = CaseOut.model_validate(out.case_detail(fresh, who)).model_dump()
+        return json_response(data, status=status)
+
+    return idempotency.once(request, who.owner, respond)
+
+
+def _case_id(result) -> int:
+    """Verbs return what they changed: the case, or a row of it."""
+    if isinstance(result, Case):
+        return result.pk
+    if isinstance(result, Reply):
+        return result.assignment.case_id
+    return result.case_id
+
+
+def _unit(pk: int | None, field: str) -> Unit | None:
+    if pk is None:
+        return None
+    unit = Unit.objects.filter(pk=pk).first()
+    if unit is None:
+        raise Problem("validation_error", errors=[field_error(field, "No such unit.")])
+    return unit
+
+
+def _units(pks: list[int], field: str) -> list[Unit]:
+    return [_unit(pk, field) for pk in pks]
+
+
+def _dispatch_actions(plans: list[PlanIn]) -> list[str]:
+    """A plan naming a district bureau passes the part on (pass_to_district);
+    any other dispatches it: a token must list what it does."""
+    return sorted({"pass_to_district" if p.district_bureau else "dispatch" for p in plans})
+
+
+def _plan(plan: PlanIn, prefix: str = "") -> verbs.PartPlan:
+    return verbs.PartPlan(
+        description=plan.description,
+        sole=_unit(plan.sole, f"{prefix}sole"),
+        lead=_unit(plan.lead, f"{prefix}lead"),
+        co=tuple(_units(plan.co, f"{prefix}co")),
+        district_bureau=_unit(plan.district_bureau, f"{prefix}district_bureau"),
+    )
+
+
+# Intake and screening (R3–R6) -----------------------------------------------
+
+
+@post("/cases", operation_id="register", summary="register: a service center case")
+def register(request, payload: RegisterIn):
+    """R5: an agent of the service center registers a phone, fax, SMS or
+    email case; `forward` (default) sends it to the city bureau at once."""
+    category = None
+    if payload.category is not None:
+        category = Category.objects.filter(pk=payload.category).first()
+        if category is None:
+            raise Problem("validation_error", errors=[field_error("category", "No such category.")])
+    r = payload.requester
+    return _act(
+        request,
+        "register",
+        lambda actor: verbs.register_case(
+            actor=actor,
+            channel=payload.channel,
+            requester=verbs.RequesterDetails(
+                name=r.name,
+                phone=r.phone,
+                id_number=r.id_number,
+                email=r.email,
+                address=r.address,
+                kind=r.kind,
+            ),
+            content=payload.content,
+            location=payload.location,
+            category=category,
+            disclosure_allowed=payload.disclosure_allowed,
+            received_at=payload.received_at,
+            forward=payload.forward,
+        ),
+        status=201,
+    )
+
+
+@post("/cases/{number}/forward", operation_id="forward")
+def forward(request, payload: Versioned, number: str = CaseNumber):
+    case = visible_case(request, number)
+    return _act(
+        request,
+        "forward",
+        lambda actor: verbs.forward_case(
+            actor=actor, case=case, expected_version=payload.expected_version
+        ),
+    )
+
+
+@post("/cases/{number}/accept", operation_id="accept")
+def accept(request, payload: AcceptIn, number: str = CaseNumber):
+    case = visible_case(request, number)
+    return _act(
+        request,
+        "accept",
+        lambda actor: verbs.accept_case(
+            actor=actor,
+            case=case,
+            city_final_review=payload.city_final_review,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post("/cases/{number}/refuse", operation_id="refuse")
+def refuse(request, payload: RefuseIn, number: str = CaseNumber):
+    case = visible_case(request, number)
+    return _act(
+        request,
+        "refuse",
+        lambda actor: verbs.refuse_case(
+            actor=actor,
+            case=case,
+            reason=payload.reason,
+            note=payload.note,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post("/cases/{number}/decline_repeat", operation_id="decline_repeat")
+def decline_repeat(request, payload: NoteIn, number: str = CaseNumber):
+    case = visible_case(request, number)
+    return _act(
+        request,
+        "decline_repeat",
+        lambda actor: verbs.decline_repeat(
+            actor=actor, case=case, note=payload.note, expected_version=payload.expected_version
+        ),
+    )
+
+
+@post("/cases/{number}/classify", operation_id="classify")
+def classify(request, payload: ClassifyIn, number: str = CaseNumber):
+    case = visible_case(request, number)
+    return _act(
+        request,
+        "classify",
+        lambda actor: verbs.classify_case(
+            actor=actor,
+            case=case,
+            mode=payload.mode,
+            reason=payload.reason,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+# Dispatch (R4, R7, R8.3b, R8.6, R8.7) ----------------------------------------
+
+
+@post("/cases/{number}/dispatch", operation_id="dispatch")
+def dispatch(request, payload: DispatchCaseIn, number: str = CaseNumber):
+    """The city bureau's first dispatch, whole or split into parts (R8.7).
+    Later dispatches of one part: `/parts/{part_id}/dispatch`. A part whose
+    plan names `district_bureau` is passed to that district (the token
+    action `pass_to_district`); otherwise the token needs `dispatch`."""
+    case = visible_case(request, number)
+    plans = [_plan(p, f"parts.{i}.") for i, p in enumerate(payload.parts)]
+    return _act(
+        request,
+        _dispatch_actions(payload.parts),
+        lambda actor: verbs.dispatch_case(
+            actor=actor, case=case, parts=plans, expected_version=payload.expected_version
+        ),
+    )
+
+
+@post("/cases/{number}/parts/{part_id}/dispatch", operation_id="dispatch_part")
+def dispatch_part(
+    request, payload: DispatchPartIn, number: str = CaseNumber, part_id: int = PartId
+):
+    """Dispatch one part (a district bureau's dispatch, or the city's again
+    after a take-back or a withdrawn return)."""
+    part = visible_case(request, number).parts.get(pk=part_id)
+    plan = _plan(payload)
+    return _act(
+        request,
+        _dispatch_actions([payload]),
+        lambda actor: verbs.dispatch_part(
+            actor=actor, part=part, plan=plan, expected_version=payload.expected_version
+        ),
+    )
+
+
+@post("/cases/{number}/parts/{part_id}/request_take_back", operation_id="request_take_back")
+def request_take_back(request, payload: ReasonIn, number: str = CaseNumber, part_id: int = PartId):
+    part = visible_case(request, number).parts.get(pk=part_id)
+    suggested = _unit(payload.suggested_unit, "suggested_unit")
+    return _act(
+        request,
+        "request_take_back",
+        lambda actor: verbs.request_take_back(
+            actor=actor,
+            part=part,
+            reason=payload.reason,
+            suggested_unit=suggested,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post("/cases/{number}/parts/{part_id}/decide_take_back", operation_id="decide_take_back")
+def decide_take_back(
+    request, payload: DecideTakeBackIn, number: str = CaseNumber, part_id: int = PartId
+):
+    part = visible_case(request, number).parts.get(pk=part_id)
+    return _act(
+        request,
+        "decide_take_back",
+        lambda actor: verbs.decide_take_back(
+            actor=actor,
+            part=part,
+            accept=payload.accept,
+            note=payload.note,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+# In the unit (R8.1–R8.3a, D6) ------------------------------------------------
+
+
+def _assignment(request, number: str, assignment_id: int):
+    return visible_case(request, number).assignments.get(pk=assignment_id)
+
+
+@post("/cases/{number}/assignments/{assignment_id}/read", operation_id="read")
+def read(request, payload: Versioned, number: str = CaseNumber, assignment_id: int = AssignmentId):
+    assignment = _assignment(request, number, assignment_id)
+    return _act(
+        request,
+        "read",
+        lambda actor: verbs.read_assignment(
+            actor=actor, assignment=assignment, expected_version=payload.expected_version
+        ),
+    )
+
+
+@post("/cases/{number}/assignments/{assignment_id}/instruct", operation_id="instruct")
+def instruct(
+    request, payload: InstructIn, number: str = CaseNumber, assignment_id: int = AssignmentId
+):
+    assignment = _assignment(request, number, assignment_id)
+    return _act(
+        request,
+        "instruct",
+        lambda actor: verbs.instruct_assignment(
+            actor=actor,
+            assignment=assignment,
+            instruction=payload.instruction,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post("/cases/{number}/assignments/{assignment_id}/contribute", operation_id="contribute")
+def contribute(
+    request, payload: ContributeIn, number: str = CaseNumber, assignment_id: int = AssignmentId
+):
+    assignment = _assignment(request, number, assignment_id)
+    return _act(
+        request,
+        "contribute",
+        lambda actor: verbs.contribute(
+            actor=actor,
+            assignment=assignment,
+            text=payload.text,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post("/cases/{number}/assignments/{assignment_id}/draft_reply", operation_id="draft_reply")
+def draft_reply(
+    request, payload: DraftReplyIn, number: str = CaseNumber, assignment_id: int = AssignmentId
+):
+    assignment = _assignment(request, number, assignment_id)
+    return _act(
+        request,
+        "draft_reply",
+        lambda actor: verbs.draft_reply(
+            actor=actor,
+            assignment=assignment,
+            content=payload.content,
+            remaining_problems=payload.remaining_problems,
+            measures=payload.measures,
+            recommend_nonpublication=payload.recommend_nonpublication,
+            nonpublication_reason=payload.nonpublication_reason,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post(
+    "/cases/{number}/assignments/{assignment_id}/send_back_draft",
+    operation_id="send_back_draft",
+)
+def send_back_draft(
+    request, payload: NoteIn, number: str = CaseNumber, assignment_id: int = AssignmentId
+):
+    assignment = _assignment(request, number, assignment_id)
+    return _act(
+        request,
+        "send_back_draft",
+        lambda actor: verbs.send_back_draft(
+            actor=actor,
+            assignment=assignment,
+            note=payload.note,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post("/cases/{number}/assignments/{assignment_id}/approve_reply", operation_id="approve_reply")
+def approve_reply(
+    request, payload: Versioned, number: str = CaseNumber, assignment_id: int = AssignmentId
+):
+    assignment = _assignment(request, number, assignment_id)
+    return _act(
+        request,
+        "approve_reply",
+        lambda actor: verbs.approve_reply(
+            actor=actor, assignment=assignment, expected_version=payload.expected_version
+        ),
+    )
+
+
+@post("/cases/{number}/assignments/{assignment_id}/return", operation_id="return")
+def return_(
+    request, payload: ReasonIn, number: str = CaseNumber, assignment_id: int = AssignmentId
+):
+    assignment = _assignment(request, number, assignment_id)
+    suggested = _unit(payload.suggested_unit, "suggested_unit")
+    return _act(
+        request,
+        "return",
+        lambda actor: verbs.return_assignment(
+            actor=actor,
+            assignment=assignment,
+            reason=payload.reason,
+            suggested_unit=suggested,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post("/cases/{number}/assignments/{assignment_id}/decide_return", operation_id="decide_return")
+def decide_return(
+    request, payload: DecideReturnIn, number: str = CaseNumber, assignment_id: int = AssignmentId
+):
+    assignment = _assignment(request, number, assignment_id)
+    return _act(
+        request,
+        "decide_return",
+        lambda actor: verbs.decide_return(
+            actor=actor,
+            assignment=assignment,
+            withdraw=payload.withdraw,
+            note=payload.note,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+# Review, escalation, result (R8.4, R8.8, R9, D9) ------------------------------
+
+
+@post("/cases/{number}/parts/{part_id}/review", operation_id="review")
+def review(request, payload: ReviewIn, number: str = CaseNumber, part_id: int = PartId):
+    part = visible_case(request, number).parts.get(pk=part_id)
+    return _act(
+        request,
+        "review",
+        lambda actor: verbs.review_reply(
+            actor=actor,
+            part=part,
+            approve=payload.approve,
+            reasons=payload.reasons,
+            agree_nonpublication=payload.agree_nonpublication,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post("/cases/{number}/escalate", operation_id="escalate")
+def escalate(request, payload: EscalateIn, number: str = CaseNumber):
+    case = visible_case(request, number)
+    main = _unit(payload.main_recipient, "main_recipient")
+    copies = _units(payload.copy_recipients, "copy_recipients")
+    return _act(
+        request,
+        "escalate",
+        lambda actor: verbs.escalate_case(
+            actor=actor,
+            case=case,
+            summary=payload.summary,
+            main_recipient=main,
+            copy_recipients=copies,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post(
+    "/cases/{number}/escalations/{escalation_id}/record_coordination",
+    operation_id="record_coordination",
+)
+def record_coordination(
+    request, payload: OutcomeIn, number: str = CaseNumber, escalation_id: int = EscalationId
+):
+    escalation = visible_case(request, number).escalations.get(pk=escalation_id)
+    return _act(
+        request,
+        "record_coordination",
+        lambda actor: verbs.record_coordination(
+            actor=actor,
+            escalation=escalation,
+            outcome=payload.outcome,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post("/cases/{number}/close", operation_id="close")
+def close(request, payload: CloseIn, number: str = CaseNumber):
+    case = visible_case(request, number)
+    return _act(
+        request,
+        "close",
+        lambda actor: verbs.close_case(
+            actor=actor, case=case, result=payload.result, expected_version=payload.expected_version
+        ),
+    )
+
+
+@post("/cases/{number}/reopen", operation_id="reopen")
+def reopen(request, payload: ReopenIn, number: str = CaseNumber):
+    case = visible_case(request, number)
+    return _act(
+        request,
+        "reopen",
+        lambda actor: verbs.reopen_for_redo(
+            actor=actor,
+            case=case,
+            reasons=payload.reasons,
+            expected_version=payload.expected_version,
+        ),
+    )

@@ -1,0 +1,193 @@
+"""Rows as the API shows them. The requester is masked for the roles whose
+case page masks it (D8), exactly as the workbench's filters do."""
+
+from hotline.cases.models import Assignment, Case, Clock, Event
+from hotline.organisation.models import Unit
+from hotline.workbench.templatetags.workbench import mask_name, mask_phone
+
+from .auth import Caller
+
+
+def unit_ref(unit: Unit | None) -> dict | None:
+    return {"id": unit.pk, "name": unit.name} if unit else None
+
+
+def unit(u: Unit) -> dict:
+    return {
+        "id": u.pk,
+        "name": u.name,
+        "kind": u.kind,
+        "level": u.level,
+        "district": u.district.code if u.district_id else None,
+        "parent_id": u.parent_id,
+        "is_active": u.is_active,
+    }
+
+
+def category(c) -> dict | None:
+    if c is None:
+        return None
+    return {"id": c.pk, "code": c.code, "name": c.name, "is_active": c.is_active}
+
+
+def requester(case: Case, caller: Caller) -> dict:
+    r = case.requester
+    if caller.sees_requester:
+        return {
+            "kind": r.kind,
+            "name": r.name,
+            "phone": r.phone,
+            "id_number": r.id_number,
+            "email": r.email,
+            "address": r.address,
+            "masked": False,
+        }
+    return {
+        "kind": r.kind,
+        "name": mask_name(r.name),
+        "phone": mask_phone(r.phone),
+        "id_number": None,
+        "email": None,
+        "address": None,
+        "masked": True,
+    }
+
+
+def case_summary(case: Case) -> dict:
+    return {
+        "number": case.number,
+        "channel": case.channel,
+        "state": case.state,
+        "handling_mode": case.handling_mode,
+        "category": category(case.category),
+        "received_at": case.received_at,
+        "closed_at": case.closed_at,
+        "flags": {
+            "overdue": case.flag_overdue,
+            "lapsed": case.flag_lapsed,
+            "repeat": case.flag_repeat,
+        },
+        "published": case.published,
+        "version": case.version,
+    }
+
+
+def case_detail(case: Case, caller: Caller) -> dict:
+    return {
+        **case_summary(case),
+        "content": case.content,
+        "location": case.location,
+        "disclosure_allowed": case.disclosure_allowed,
+        "internal_reason": case.internal_reason,
+        "refusal_reason": case.refusal_reason,
+        "city_final_review": case.city_final_review,
+        "result": case.result,
+        "satisfaction": case.satisfaction,
+        "rating_comment": case.rating_comment,
+        "rated_at": case.rated_at,
+        "policy_id": case.policy_id,
+        "requester": requester(case, caller),
+        "parts": [
+            {
+                "id": p.pk,
+                "number": p.number,
+                "description": p.description,
+                "state": p.state,
+                "holder_bureau": unit_ref(p.holder_bureau),
+                "received_at": p.received_at,
+            }
+            for p in case.parts.select_related("holder_bureau")
+        ],
+        "escalations": [
+            {
+                "id": e.pk,
+                "summary": e.summary,
+                "main_recipient": unit_ref(e.main_recipient),
+                "copy_recipients": [unit_ref(u) for u in e.copy_recipients.all()],
+                "sent_at": e.sent_at,
+                "outcome": e.outcome,
+                "outcome_at": e.outcome_at,
+            }
+            for e in case.escalations.select_related("main_recipient").prefetch_related(
+                "copy_recipients"
+            )
+        ],
+    }
+
+
+def assignment(a: Assignment) -> dict:
+    return {
+        "id": a.pk,
+        "case": a.case.number,
+        "part_id": a.part_id,
+        "part_number": a.part.number,
+        "unit": unit_ref(a.unit),
+        "role": a.role,
+        "dispatched_by": unit_ref(a.dispatched_by),
+        "dispatched_at": a.dispatched_at,
+        "state": a.state,
+        "return_rejected": a.return_rejected,
+        "instruction": a.instruction,
+        "contribution": a.contribution,
+        "redo_count": a.redo_count,
+        "flag_lapsed": a.flag_lapsed,
+        "replies": [
+            {
+                "id": r.pk,
+                "content": r.content,
+                "remaining_problems": r.remaining_problems,
+                "measures": r.measures,
+                "recommend_nonpublication": r.recommend_nonpublication,
+                "nonpublication_reason": r.nonpublication_reason,
+                "is_redo": r.is_redo,
+                "drafted_at": r.drafted_at,
+                "approved_at": r.approved_at,
+                "review_decision": r.review_decision,
+                "review_reasons": r.review_reasons,
+                "reviewed_at": r.reviewed_at,
+            }
+            for r in a.replies.all()
+        ],
+    }
+
+
+ASSIGNMENT_RELATED = ("case", "part", "unit", "dispatched_by")
+
+
+def clock(c: Clock) -> dict:
+    if c.cancelled_at:
+        status = "cancelled"
+    elif c.met_at:
+        status = "met"
+    elif c.breached_at:
+        status = "breached"
+    else:
+        status = "running"
+    return {
+        "id": c.pk,
+        "kind": c.kind,
+        "status": status,
+        "part_id": c.part_id,
+        "assignment_id": c.assignment_id,
+        "unit": unit_ref(c.unit),
+        "working_days": c.working_days,
+        "started_at": c.started_at,
+        "due_at": c.due_at,
+        "provisional": c.provisional,
+        "met_at": c.met_at,
+        "breached_at": c.breached_at,
+        "cancelled_at": c.cancelled_at,
+    }
+
+
+def event(e: Event) -> dict:
+    return {
+        "id": e.pk,
+        "action": e.action,
+        "at": e.at,
+        "actor": str(e.actor) if e.actor_id else None,
+        "actor_unit": unit_ref(e.actor_unit),
+        "part_id": e.part_id,
+        "assignment_id": e.assignment_id,
+        "details": e.details,
+    }

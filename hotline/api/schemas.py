@@ -1,0 +1,395 @@
+"""What the API reads and writes, as pydantic schemas (they make the
+OpenAPI document). Names follow the models and the verbs' parameters."""
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import AwareDatetime, BeforeValidator
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_text(value):
+    """Dates and times as ISO text only: pydantic would otherwise read a
+    bare number as seconds since 1970."""
+    if isinstance(value, str | date):
+        return value
+    raise ValueError("expected an ISO 8601 string")
+
+
+def _iso_date(value):
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return _iso_text(value)
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_text)]
+IsoAwareDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+
+# Ids in paths and bodies stay within a database integer, so a wild number
+# is a validation error, not a database overflow.
+MAX_ID = 2**62
+
+
+def required_id():
+    return Field(..., ge=1, le=MAX_ID)
+
+
+def optional_id():
+    return Field(None, ge=1, le=MAX_ID)
+
+
+def required_text():
+    return Field(..., max_length=20000)
+
+
+def optional_text():
+    return Field("", max_length=20000)
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details, as every error is answered."""
+
+    model_config = {"title": "Problem"}
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str = Field(..., examples=["wrong_state"])
+    message_en: str
+    message_zh: str
+    instance: str
+    errors: list[dict[str, Any]] | None = None
+
+
+# Reads ---------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    level: str
+    district: str | None = Field(None, description="The district's code; none for city units.")
+    parent_id: int | None
+    is_active: bool
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    is_active: bool
+
+
+class RequesterOut(Schema):
+    kind: str
+    name: str
+    phone: str
+    id_number: str | None
+    email: str | None
+    address: str | None
+    masked: bool = Field(
+        ..., description="True when the caller's role sees the requester masked (D8)."
+    )
+
+
+class Flags(Schema):
+    overdue: bool
+    lapsed: bool
+    repeat: bool
+
+
+class CaseSummary(Schema):
+    number: str = Field(..., examples=["FZ2026093000001"])
+    channel: str
+    state: str
+    handling_mode: str
+    category: CategoryOut | None
+    received_at: datetime
+    closed_at: datetime | None
+    flags: Flags
+    published: bool
+    version: int = Field(..., description="Send as expected_version with an action.")
+
+
+class PartOut(Schema):
+    id: int
+    number: int
+    description: str
+    state: str
+    holder_bureau: UnitRef
+    received_at: datetime
+
+
+class EscalationOut(Schema):
+    id: int
+    summary: str
+    main_recipient: UnitRef
+    copy_recipients: list[UnitRef]
+    sent_at: datetime
+    outcome: str
+    outcome_at: datetime | None
+
+
+class CaseOut(CaseSummary):
+    content: str
+    location: str
+    disclosure_allowed: bool
+    internal_reason: int | None
+    refusal_reason: int | None
+    city_final_review: bool
+    result: str
+    satisfaction: str
+    rating_comment: str
+    rated_at: datetime | None
+    policy_id: int
+    requester: RequesterOut
+    parts: list[PartOut]
+    escalations: list[EscalationOut]
+
+
+class ReplyOut(Schema):
+    id: int
+    content: str
+    remaining_problems: str
+    measures: str
+    recommend_nonpublication: bool
+    nonpublication_reason: str
+    is_redo: bool
+    drafted_at: datetime
+    approved_at: datetime | None
+    review_decision: str
+    review_reasons: str
+    reviewed_at: datetime | None
+
+
+class AssignmentOut(Schema):
+    id: int
+    case: str = Field(..., description="The case number.")
+    part_id: int
+    part_number: int
+    unit: UnitRef
+    role: str
+    dispatched_by: UnitRef
+    dispatched_at: datetime
+    state: str
+    return_rejected: bool
+    instruction: str
+    contribution: str
+    redo_count: int
+    flag_lapsed: bool
+    replies: list[ReplyOut]
+
+
+class ClockOut(Schema):
+    id: int
+    kind: str
+    status: Literal["running", "met", "breached", "cancelled"]
+    part_id: int | None
+    assignment_id: int | None
+    unit: UnitRef
+    working_days: int
+    started_at: datetime
+    due_at: datetime
+    provisional: bool
+    met_at: datetime | None
+    breached_at: datetime | None
+    cancelled_at: datetime | None
+
+
+class EventOut(Schema):
+    id: int
+    action: str
+    at: datetime
+    actor: str | None
+    actor_unit: UnitRef | None
+    part_id: int | None
+    assignment_id: int | None
+    details: dict[str, Any]
+
+
+class CasePage(Schema):
+    items: list[CaseSummary]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
+
+
+class AssignmentPage(Schema):
+    items: list[AssignmentOut]
+    next_cursor: str | None
+
+
+class CalendarDayOut(Schema):
+    date: date
+    working_day: bool
+    provisional: bool = Field(..., description="The year's schedule is not confirmed (D1).")
+    name: str
+
+
+class PolicyOut(Schema):
+    id: int
+    name: str
+    effective_on: date
+    forward_days: int
+    dispatch_days: int
+    read_days: int
+    reply_days: int
+    unit_return_days: int
+    district_return_days: int
+    city_decision_days: int
+    review_days: int
+    redo_days: int
+    co_handler_lead_days: int
+    repeat_threshold: int
+    late_reads_for_warning: int
+    escalate_to_leader_after: int
+    escalate_to_bulletin_after: int
+    escalation_window_months: int
+
+
+# Writes: one body per verb, named as the verb's parameters -------------------
+
+
+class Versioned(Schema):
+    expected_version: int | None = Field(
+        None,
+        ge=1,
+        le=2**31,
+        description="The case version you acted on; a stale one is refused (409 case_changed).",
+    )
+
+
+class RequesterIn(Schema):
+    kind: Literal["person", "organisation"] = "person"
+    name: str = Field("", max_length=100)
+    phone: str = Field("", max_length=30)
+    id_number: str = Field("", max_length=30)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=200)
+
+
+class RegisterIn(Schema):
+    channel: Literal["phone", "fax", "sms", "email"]
+    requester: RequesterIn
+    content: str = required_text()
+    location: str = Field("", max_length=200)
+    category: int | None = optional_id()
+    disclosure_allowed: bool
+    received_at: IsoAwareDatetime | None = None
+    forward: bool = Field(True, description="Forward to the city bureau at once (D2).")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "channel": "phone",
+                    "requester": {"name": "张三", "phone": "13805912345"},
+                    "content": "东街口夜间施工噪音扰民，影响休息，请尽快处理。",
+                    "category": 1,
+                    "disclosure_allowed": True,
+                }
+            ]
+        }
+    }
+
+
+class AcceptIn(Versioned):
+    city_final_review: bool = False
+
+
+class RefuseIn(Versioned):
+    reason: int = Field(..., ge=1, le=9, description="R3 (1)–(9).")
+    note: str = optional_text()
+
+
+class NoteIn(Versioned):
+    note: str = optional_text()
+
+
+class ClassifyIn(Versioned):
+    mode: Literal["public", "internal"]
+    reason: int | None = Field(None, ge=1, le=4, description="R6 (1)–(4), for internal.")
+
+
+class PlanIn(Schema):
+    description: str = optional_text()
+    sole: int | None = optional_id()
+    lead: int | None = optional_id()
+    co: list[int] = Field(default_factory=list, max_length=50)
+    district_bureau: int | None = optional_id()
+
+
+class DispatchCaseIn(Versioned):
+    parts: list[PlanIn] = Field(..., min_length=1, max_length=20)
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"expected_version": 3, "parts": [{"sole": 12}]}]}
+    }
+
+
+class DispatchPartIn(PlanIn, Versioned):
+    pass
+
+
+class ReasonIn(Versioned):
+    reason: str = required_text()
+    suggested_unit: int | None = optional_id()
+
+
+class DecideTakeBackIn(Versioned):
+    accept: bool
+    note: str = optional_text()
+
+
+class DecideReturnIn(Versioned):
+    withdraw: bool
+    note: str = optional_text()
+
+
+class InstructIn(Versioned):
+    instruction: str = required_text()
+
+
+class ContributeIn(Versioned):
+    text: str = required_text()
+
+
+class DraftReplyIn(Versioned):
+    content: str = required_text()
+    remaining_problems: str = optional_text()
+    measures: str = optional_text()
+    recommend_nonpublication: bool = False
+    nonpublication_reason: str = optional_text()
+
+
+class ReviewIn(Versioned):
+    approve: bool
+    reasons: str = optional_text()
+    agree_nonpublication: bool = False
+
+
+class EscalateIn(Versioned):
+    summary: str = required_text()
+    main_recipient: int = required_id()
+    copy_recipients: list[int] = Field(..., max_length=10)
+
+
+class OutcomeIn(Versioned):
+    outcome: str = required_text()
+
+
+class CloseIn(Versioned):
+    result: str = optional_text()
+
+
+class ReopenIn(Versioned):
+    reasons: str = required_text()

@@ -1,0 +1,131 @@
+"""Idempotency-Key: a retry with the same key and body gets the first
+answer and acts once; the same key with another body is refused; a key
+still in progress is refused for now; a POST without a key is refused."""
+
+import hashlib
+from datetime import timedelta
+
+from django.utils import timezone
+
+from hotline.api.idempotency import CLAIM_LEASE, KEEP_FOR
+from hotline.api.models import IdempotencyRecord
+from hotline.cases.models import Case, Event
+
+CITY_BUREAU = "福州市信访局"
+
+
+def test_a_replay_returns_the_first_answer_and_acts_once(flow, api_as):
+    case = flow.phone_case()
+    api = api_as("city_dispatcher", CITY_BUREAU, ["accept"])
+    first = api.post(f"/cases/{case.number}/accept", {"expected_version": 1}, key="accept-1")
+    again = api.post(f"/cases/{case.number}/accept", {"expected_version": 1}, key="accept-1")
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert Event.objects.filter(case=case, action="accept").count() == 1
+
+
+def test_a_refusal_is_replayed_too(flow, api_as):
+    """A retry cannot act after all once the first attempt was refused."""
+    case = flow.phone_case()
+    api = api_as("city_dispatcher", CITY_BUREAU, ["classify"])
+    body = {"mode": "public"}
+    first = api.post(f"/cases/{case.number}/classify", body, key="k")
+    assert first.status_code == 409
+    flow.accept(case, mode="internal", reason=3)
+    again = api.post(f"/cases/{case.number}/classify", body, key="k")
+    assert again.status_code == 409
+    assert again["Idempotent-Replayed"] == "true"
+    assert Case.objects.get(pk=case.pk).handling_mode == "internal"
+
+
+def test_the_same_key_with_another_body_is_refused(flow, api_as):
+    case = flow.phone_case()
+    api = api_as("city_dispatcher", CITY_BUREAU, ["accept"])
+    api.post(f"/cases/{case.number}/accept", {"city_final_review": False}, key="same")
+    reused = api.post(f"/cases/{case.number}/accept", {"city_final_review": True}, key="same")
+    assert reused.status_code == 422
+    assert reused["Content-Type"] == "application/problem+json"
+    assert reused.json()["code"] == "idempotency_key_reused"
+    case.refresh_from_db()
+    assert not case.city_final_review
+
+
+def test_the_same_key_on_another_path_is_refused(flow, api_as):
+    one, two = flow.phone_case(), flow.phone_case(content="另一件：路灯不亮。")
+    api = api_as("city_dispatcher", CITY_BUREAU, ["accept"])
+    assert api.post(f"/cases/{one.number}/accept", key="k").status_code == 200
+    assert api.post(f"/cases/{two.number}/accept", key="k").status_code == 422
+
+
+def test_keys_belong_to_their_caller(flow, api_as):
+    one, two = flow.phone_case(), flow.phone_case(content="另一件：路灯不亮。")
+    first = api_as("city_dispatcher", CITY_BUREAU, ["accept"])
+    second = api_as("city_dispatcher", CITY_BUREAU, ["accept"])
+    assert first.post(f"/cases/{one.number}/accept", key="k").status_code == 200
+    assert second.post(f"/cases/{two.number}/accept", key="k").status_code == 200
+
+
+def test_a_key_still_in_progress_is_refused_for_now(flow, api_as):
+    case = flow.phone_case()
+    api = api_as("city_dispatcher", CITY_BUREAU, ["accept"])
+    api.post(f"/cases/{case.number}/accept", key="k")
+    IdempotencyRecord.objects.filter(key="k").update(status=None, response="")
+    busy = api.post(f"/cases/{case.number}/accept", key="k")
+    assert busy.status_code == 409
+    assert busy.json()["code"] == "idempotency_in_progress"
+
+
+def test_a_claim_left_by_a_dead_request_is_taken_over(flow, api_as):
+    """Action and answer commit together, so a claim with no answer past
+    the lease means nothing happened: the retry acts."""
+    probe, case = flow.phone_case(), flow.phone_case(content="另一件：路灯不亮。")
+    api = api_as("city_dispatcher", CITY_BUREAU, ["accept"])
+    api.post(f"/cases/{probe.number}/accept", key="probe")
+    # What a request that died before its action committed leaves behind:
+    IdempotencyRecord.objects.create(
+        owner=IdempotencyRecord.objects.get(key="probe").owner,
+        key="k",
+        method="POST",
+        path=f"/api/v1/cases/{case.number}/accept",
+        body_hash=hashlib.sha256(b"{}").hexdigest(),
+        created_at=timezone.now() - CLAIM_LEASE - timedelta(seconds=1),
+    )
+    assert api.post(f"/cases/{case.number}/accept", key="k").status_code == 200
+    assert Event.objects.filter(case=case, action="accept").count() == 1
+
+
+def test_an_expired_key_may_be_used_again(flow, api_as):
+    case = flow.phone_case()
+    api = api_as("city_dispatcher", CITY_BUREAU, ["accept", "refuse"])
+    api.post(f"/cases/{case.number}/accept", key="k")
+    IdempotencyRecord.objects.filter(key="k").update(
+        created_at=timezone.now() - KEEP_FOR - timedelta(minutes=1)
+    )
+    other = flow.phone_case(content="另一件：路灯不亮。")
+    assert api.post(f"/cases/{other.number}/refuse", {"reason": 9}, key="k").status_code == 200
+
+
+def test_a_post_without_a_key_is_refused(flow, api_as):
+    case = flow.phone_case()
+    api = api_as("city_dispatcher", CITY_BUREAU, ["accept"])
+    missing = api.post(f"/cases/{case.number}/accept", key=None)
+    assert missing.status_code == 400
+    assert missing.json()["code"] == "idempotency_key_missing"
+    case.refresh_from_db()
+    assert case.state == "screening"
+
+
+def test_expired_keys_are_forgotten_hourly(flow, api_as):
+    from hotline.api.tasks import forget_expired_idempotency_keys
+
+    case = flow.phone_case()
+    api = api_as("city_dispatcher", CITY_BUREAU, ["accept"])
+    api.post(f"/cases/{case.number}/accept", key="old")
+    api.post(f"/cases/{case.number}/accept", key="new")
+    IdempotencyRecord.objects.filter(key="old").update(
+        created_at=timezone.now() - KEEP_FOR - timedelta(minutes=1)
+    )
+    assert forget_expired_idempotency_keys.call_local() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

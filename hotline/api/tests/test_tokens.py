@@ -1,0 +1,132 @@
+"""API tokens: a token acts as its account, in its unit only, for the
+actions it lists; a revoked token is refused; its last use is recorded."""
+
+from django.utils import timezone
+
+from hotline.api.models import ApiToken
+from hotline.api.tokens import revoke_token
+from hotline.cases.actions import PartPlan
+from hotline.organisation.models import Unit, User
+from hotline.organisation.roster import grant_role
+
+CITY_BUREAU = "福州市信访局"
+CITY_UNIT = "福州市城市管理委员会"
+CO_UNIT = "福州市园林中心"
+
+
+def test_a_token_takes_only_the_actions_it_lists(flow, api_as):
+    case = flow.phone_case()
+    api = api_as("city_dispatcher", CITY_BUREAU, ["refuse"])
+    refused = api.post(f"/cases/{case.number}/accept")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "action_not_allowed"
+    case.refresh_from_db()
+    assert case.state == "screening"
+    assert api.post(f"/cases/{case.number}/refuse", {"reason": 9}).status_code == 200
+
+
+def test_a_listed_action_still_needs_the_role(flow, api_as):
+    """The verbs check the account's role as in the workbench."""
+    case = flow.phone_case()
+    api = api_as("city_reviewer", CITY_BUREAU, ["accept"])
+    refused = api.post(f"/cases/{case.number}/accept")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "not_allowed"
+
+
+def test_a_token_acts_in_its_unit_only(flow, api_as):
+    """An account with the handler role in two units acts through a token
+    in the token's unit alone, even on a case both units see."""
+    admin = User.objects.get(username="admin")
+    person = User.objects.get(username="city_handler")
+    grant_role(actor=admin, person=person, unit=Unit.objects.get(name=CO_UNIT), role="handler")
+    case = flow.phone_case()
+    flow.accept(case)
+    flow.dispatch(
+        case,
+        PartPlan(lead=Unit.objects.get(name=CITY_UNIT), co=(Unit.objects.get(name=CO_UNIT),)),
+    )
+    lead = case.assignments.get(role="lead")
+    path = f"/cases/{case.number}/assignments/{lead.pk}/read"
+
+    refused = api_as("city_handler", CO_UNIT, ["read"]).post(path)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "not_allowed"
+    assert api_as("city_handler", CITY_UNIT, ["read"]).post(path).status_code == 200
+
+
+def test_a_revoked_token_is_refused(flow, token, api_as):
+    issued, key = token("city_dispatcher", CITY_BUREAU, ["accept"])
+    headers = {"Authorization": f"Bearer {key}"}
+    from django.test import Client
+
+    client = Client()
+    assert client.get("/api/v1/cases", headers=headers).status_code == 200
+    revoke_token(actor=User.objects.get(username="admin"), token=issued)
+    refused = client.get("/api/v1/cases", headers=headers)
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "not_authenticated"
+    assert refused["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_wrong_or_malformed_key_is_refused(db, token):
+    from django.test import Client
+
+    issued, key = token("city_dispatcher", CITY_BUREAU, ["accept"])
+    for wrong in (key[:-2] + "xx", "hl_nothing", "nonsense", f"hl_{issued.prefix}_"):
+        reply = Client().get("/api/v1/cases", headers={"Authorization": f"Bearer {wrong}"})
+        assert reply.status_code == 401, wrong
+
+
+def test_last_use_is_recorded(db, token):
+    from django.test import Client
+
+    issued, key = token("city_dispatcher", CITY_BUREAU, [])
+    assert issued.last_used_at is None
+    Client().get("/api/v1/units", headers={"Authorization": f"Bearer {key}"})
+    issued.refresh_from_db()
+    assert timezone.now() - issued.last_used_at < timezone.timedelta(minutes=1)
+
+
+def test_administrators_issue_and_revoke_tokens_in_the_admin(db, client):
+    admin = User.objects.get(username="admin")
+    client.force_login(admin)
+    bureau = Unit.objects.get(name=CITY_BUREAU)
+    reply = client.post(
+        "/admin/api/apitoken/add/",
+        {
+            "name": "市热线电话平台",
+            "user": User.objects.get(username="city_dispatcher").pk,
+            "unit": bureau.pk,
+            "actions": ["accept", "refuse"],
+        },
+        follow=True,
+    )
+    assert reply.status_code == 200
+    issued = ApiToken.objects.get(name="市热线电话平台")
+    assert issued.actions == ["accept", "refuse"]
+    assert issued.created_by == admin
+    page = reply.content.decode()
+    assert f"hl_{issued.prefix}_" in page  # the key, shown this once
+    assert f"hl_{issued.prefix}_" not in client.get("/admin/api/apitoken/").content.decode()
+
+    client.post(
+        "/admin/api/apitoken/",
+        {"action": "revoke_selected", "_selected_action": [issued.pk]},
+    )
+    issued.refresh_from_db()
+    assert issued.revoked_at is not None
+
+
+def test_passing_to_a_district_needs_its_own_action(flow, api_as):
+    """A dispatch plan naming a district bureau is pass_to_district."""
+    case = flow.accept(flow.phone_case())
+    body = {"parts": [{"district_bureau": Unit.objects.get(name="鼓楼区信访局").pk}]}
+    dispatcher = api_as("city_dispatcher", CITY_BUREAU, ["dispatch"])
+    refused = dispatcher.post(f"/cases/{case.number}/dispatch", body)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "action_not_allowed"
+    passer = api_as("city_dispatcher", CITY_BUREAU, ["pass_to_district"])
+    passed = passer.post(f"/cases/{case.number}/dispatch", body)
+    assert passed.status_code == 200, passed.content
+    assert passed.json()["parts"][0]["holder_bureau"]["name"] == "鼓楼区信访局"
