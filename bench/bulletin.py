@@ -2,6 +2,7 @@
 large database (target: 10,000,000 cases, bulletin < 5 s, dashboard < 1 s).
 
     .venv/bin/python bench/bulletin.py [cases]     # default 10,000,000
+    .venv/bin/python bench/bulletin.py --reuse     # time again, on the last run's database
 
 Creates `hotline_bench_bulletin` on the local PostgreSQL and fills it with
 SQL: `cases` cases over two years (about 420,000 a month at 10 million),
@@ -13,7 +14,7 @@ a rating for one in three, and a late read for one in fifty. Then times
 import sys
 import time
 
-from common import fresh_demo_database
+from common import fresh_demo_database, setup_django
 
 DB = "hotline_bench_bulletin"
 
@@ -120,11 +121,16 @@ def fill(cases: int) -> None:
 
 
 def main() -> int:
-    cases = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
-    fresh_demo_database(DB)
-    t0 = time.perf_counter()
-    fill(cases)
-    print(f"filled {cases:,} cases in {time.perf_counter() - t0:.0f} s")
+    args = [a for a in sys.argv[1:] if a != "--reuse"]
+    if "--reuse" in sys.argv:
+        # Time again on the database a previous run filled and settled.
+        setup_django(f"postgres://postgres@127.0.0.1:5432/{DB}")
+    else:
+        cases = int(args[0]) if args else 10_000_000
+        fresh_demo_database(DB)
+        t0 = time.perf_counter()
+        fill(cases)
+        print(f"filled {cases:,} cases in {time.perf_counter() - t0:.0f} s")
 
     from datetime import date
 
@@ -138,20 +144,20 @@ def main() -> int:
     days = figures.settle_past_days()
     print(f"settled {days} days (the worker's first run) in {time.perf_counter() - t0:.0f} s")
 
-    def best_of_3(run):
+    def three_runs(run):
+        """The slowest of three runs (the first pays for cold caches), and
+        the three timings to print."""
         timings = []
         for _run in range(3):
             t0 = time.perf_counter()
             result = run()
             timings.append(time.perf_counter() - t0)
-        return min(timings), result
+        return max(timings), " / ".join(f"{t:.2f}" for t in timings), result
 
     start, end = date(2026, 6, 1), date(2026, 6, 30)
-    took, data = best_of_3(lambda: bulletins.numbers(start, end))
-    print(
-        f"bulletin numbers for {start:%Y-%m} ({data['received']:,} cases received): "
-        f"best {took:.2f} s of 3"
-    )
+    took, shown, data = three_runs(lambda: bulletins.numbers(start, end))
+    print(f"bulletin numbers for {start:%Y-%m} ({data['received']:,} cases received): {shown} s")
+    slowest = {"bulletin": took}
     client = Client()
     client.force_login(User.objects.get(username="city_supervisor"))
     pages = {}
@@ -160,15 +166,16 @@ def main() -> int:
         (f"{start:%Y-%m}", {"from": start.isoformat(), "to": end.isoformat()}),
         ("this month to date (today counted live)", {}),
     ):
-        took, response = best_of_3(
+        took, shown, response = three_runs(
             lambda period=period: client.get("/supervision/dashboard/", period)
         )
         assert response.status_code == 200
         pages[name] = took
-        print(f"dashboard page, {name}: best {took:.2f} s of 3")
-    took, data = best_of_3(lambda: bulletins.numbers(today.replace(day=1), today))
-    print(f"bulletin numbers, this month to date: best {took:.2f} s of 3")
-    ok = data is not None and max(pages.values()) < 1 and took < 5
+        print(f"dashboard page, {name}: {shown} s")
+    took, shown, _data = three_runs(lambda: bulletins.numbers(today.replace(day=1), today))
+    print(f"bulletin numbers, this month to date: {shown} s")
+    slowest["bulletin"] = max(slowest["bulletin"], took)
+    ok = slowest["bulletin"] < 5 and max(pages.values()) < 1
     print(f"targets: bulletin < 5 s, dashboard < 1 s -> {'met' if ok else 'MISSED'}")
     return 0 if ok else 1
 
