@@ -23,6 +23,7 @@ ERRORS = {
     "403": "Not allowed (role, unit, token scope, CSRF)",
     "404": "Not found, or not visible to the caller",
     "409": "The case changed, the action does not fit its state, or the key is in use",
+    "413": "The body is over the upload limit",
     "422": "Invalid fields, or an Idempotency-Key reused with another request",
 }
 READ_ERRORS = ("401", "403", "404", "422")

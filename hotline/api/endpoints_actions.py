@@ -123,7 +123,8 @@ def register(request, payload: RegisterIn):
     r = payload.requester
     return _act(
         request,
-        "register",
+        # Forwarding in the same call is the action forward too.
+        ["register", "forward"] if payload.forward else "register",
         lambda actor: verbs.register_case(
             actor=actor,
             channel=payload.channel,

@@ -24,6 +24,7 @@ from .auth import caller
 from .problems import Problem, field_error
 from .schemas import (
     MAX_ID,
+    NO_NUL,
     AssignmentOut,
     AssignmentPage,
     CalendarDayOut,
@@ -40,7 +41,7 @@ from .schemas import (
 
 router = Router(tags=["reads"])
 
-CaseNumber = Path(..., max_length=30, examples=["FZ2026093000001"])
+CaseNumber = Path(..., max_length=30, pattern=NO_NUL, examples=["FZ2026093000001"])
 PathId = Path(..., ge=1, le=MAX_ID)
 MAX_CALENDAR_DAYS = 366
 
@@ -74,7 +75,9 @@ class CaseQuery(Schema):
     repeat: bool = False
     received_from: IsoDate = Field(None, description="Received on or after this day.")
     received_to: IsoDate = Field(None, description="Received on or before this day.")
-    q: str = Field(None, max_length=100, description="Full-text search of the case text.")
+    q: str = Field(
+        None, max_length=100, pattern=NO_NUL, description="Full-text search of the case text."
+    )
     order: Literal["-received_at", "received_at"] = "-received_at"
     cursor: str = Field(None, max_length=200)
     limit: int = Field(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT)
@@ -128,7 +131,9 @@ def case_clocks(request, number: str = CaseNumber):
 @router.get("/cases/{number}/events", response=list[EventOut], summary="A case's timeline")
 def case_events(request, number: str = CaseNumber):
     case = visible_case(request, number)
-    return [out.event(e) for e in case.events.select_related("actor", "actor_unit")]
+    who = caller(request)
+    events = case.events.select_related("actor", "actor_unit")
+    return [out.event(e, case, who) for e in events]
 
 
 class AssignmentQuery(Schema):

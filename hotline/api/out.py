@@ -2,6 +2,7 @@
 case page masks it (D8), exactly as the workbench's filters do."""
 
 from hotline.cases.models import Assignment, Case, Clock, Event
+from hotline.cases.publication import mask
 from hotline.organisation.models import Unit
 from hotline.workbench.templatetags.workbench import mask_name, mask_phone
 
@@ -180,7 +181,20 @@ def clock(c: Clock) -> dict:
     }
 
 
-def event(e: Event) -> dict:
+def _requester_words(text: str, case: Case, caller: Caller) -> str:
+    """What the requester wrote, as the caller's role may see it: the case
+    page shows it to no one, so the roles that see the requester masked get
+    their details masked in it too (D8)."""
+    if caller.sees_requester:
+        return text
+    r = case.requester
+    return mask(text, names=(r.name,), secrets=(r.address, r.phone, r.id_number, r.email))
+
+
+def event(e: Event, case: Case, caller: Caller) -> dict:
+    details = e.details
+    if e.action == "requester_message" and "text" in details:
+        details = {**details, "text": _requester_words(details["text"], case, caller)}
     return {
         "id": e.pk,
         "action": e.action,
@@ -189,5 +203,5 @@ def event(e: Event) -> dict:
         "actor_unit": unit_ref(e.actor_unit),
         "part_id": e.part_id,
         "assignment_id": e.assignment_id,
-        "details": e.details,
+        "details": details,
     }

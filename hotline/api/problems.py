@@ -10,7 +10,12 @@ errors name each field in `errors`."""
 import json
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -76,6 +81,7 @@ CODES: dict[str, tuple[int, str, str]] = {
         "This Idempotency-Key was used with a different request.",
         "该 Idempotency-Key 已用于另一个不同的请求。",
     ),
+    "too_large": (413, "The request is too large.", "请求内容过大。"),
     "validation_error": (422, "Some fields are not valid.", "部分字段无效。"),
     "invalid_input": (422, "Some input is not valid.", "部分输入无效。"),
     "server_error": (500, "Something went wrong on our side.", "服务器内部错误。"),
@@ -164,6 +170,12 @@ def _http_error(request, exc: HttpError):
     return response(request, code.get(exc.status_code, "bad_request"), str(exc))
 
 
+def _suspicious(request, exc: SuspiciousOperation):
+    """Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE, or too many
+    fields, when it is read: the caller's mistake, not ours."""
+    return response(request, "too_large" if isinstance(exc, RequestDataTooBig) else "bad_request")
+
+
 def _server_error(request, exc):
     logger.exception("API error on %s", request.path, exc_info=exc)
     return response(request, "server_error")
@@ -178,4 +190,5 @@ def install(api) -> None:
     api.add_exception_handler(Http404, lambda r, e: response(r, "not_found"))
     api.add_exception_handler(ObjectDoesNotExist, lambda r, e: response(r, "not_found"))
     api.add_exception_handler(PermissionDenied, lambda r, e: response(r, "forbidden", str(e)))
+    api.add_exception_handler(SuspiciousOperation, _suspicious)
     api.add_exception_handler(Exception, _server_error)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.cases.workflow import TRANSITIONS
-from hotline.organisation.models import Role, Unit, User
+from hotline.organisation.models import Unit, User
+from hotline.organisation.roster import is_administrator
 
 from .models import ApiToken
 
@@ -31,7 +32,7 @@ def issue_token(
     *, actor: User, name: str, user: User, unit: Unit, actions: list[str]
 ) -> tuple[ApiToken, str]:
     """An administrator issues a token; the key is returned once."""
-    if not (actor.is_superuser or actor.holds(Role.ADMINISTRATOR)):
+    if not is_administrator(actor):
         raise PermissionDenied
     known = {t.action for t in TRANSITIONS}
     unknown = sorted(set(actions) - known)
@@ -73,7 +74,7 @@ def authenticate(key: str) -> ApiToken | None:
 
 
 def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
-    if not (actor.is_superuser or actor.holds(Role.ADMINISTRATOR)):
+    if not is_administrator(actor):
         raise PermissionDenied
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -4,10 +4,10 @@ the extension (`services.json`, `requests.xml`); answers are in English,
 as the specification is."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import wraps
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
@@ -32,8 +32,21 @@ LIMIT = 1000
 DESCRIPTION_LENGTH = 4000  # the specification's limit on description
 LOCATION_LENGTH = Case._meta.get_field("location").max_length
 NAME_LENGTH = Requester._meta.get_field("name").max_length
+EMAIL_LENGTH = Requester._meta.get_field("email").max_length
+# Filters outside these years are refused: the 90-day window around them
+# or their time in UTC would fall off the calendar (an OverflowError).
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
+NUL = "The NUL character is not allowed."
 ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _has_nul(request) -> bool:
+    """PostgreSQL cannot take the NUL character in a query: refused as a
+    bad request here rather than failing there (a 500)."""
+    data = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    values = [request.path, *(v for d in data for _key, vs in d.lists() for v in vs)]
+    return any("\x00" in v for v in values)
 
 
 def reads(view):
@@ -43,6 +56,8 @@ def reads(view):
     def wrapper(request, *args, fmt, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return errors(fmt, 405, f"{request.method} is not supported here.")
+        if _has_nul(request):
+            return errors(fmt, 400, NUL)
         return view(request, *args, fmt=fmt, **kwargs)
 
     return wrapper
@@ -97,9 +112,15 @@ def service_request(request, number, fmt):
 @csrf_exempt  # machine to machine: the api_key is the credential, not a cookie
 def service_requests(request, fmt):
     if request.method == "POST":
+        try:
+            request.POST  # noqa: B018 -- read here, where a refusal can take our format
+        except SuspiciousOperation:  # over DATA_UPLOAD_MAX_MEMORY_SIZE, or too many fields
+            return errors(fmt, 400, "The request is too large.")
         return _create(request, fmt)
     if request.method not in ("GET", "HEAD"):
         return errors(fmt, 405, f"{request.method} is not supported here.")
+    if _has_nul(request):
+        return errors(fmt, 400, NUL)
     query = request.GET
     numbers = _list(query.get("service_request_id"))
     if numbers:  # "this overrides all other arguments"
@@ -147,10 +168,16 @@ def _moment(query, name: str, problems: list[str]) -> datetime | None:
     if moment is None:
         problems.append(f"{name} must be a W3C date-time such as 2026-11-01T00:00:00+08:00.")
         return None
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=SHANGHAI)
+    moment = moment if timezone.is_aware(moment) else moment.replace(tzinfo=SHANGHAI)
+    if not EARLIEST <= moment < LATEST:
+        problems.append(f"{name} is out of range: give a year from 1900 to 8999.")
+        return None
+    return moment
 
 
 def _create(request, fmt):
+    if _has_nul(request):
+        return errors(fmt, 400, NUL)
     data = request.POST
     token = authenticate(data.get("api_key", ""))
     if token is None:
@@ -178,7 +205,9 @@ def _create(request, fmt):
         else:  # kept for the handler to open; a link is never fetched by the server
             content = f"{content}\n{media_url}".strip()
     email = data.get("email", "").strip()
-    if email:
+    if len(email) > EMAIL_LENGTH:
+        problems.append(f"email is limited to {EMAIL_LENGTH} characters.")
+    elif email:
         try:
             validate_email(email)
         except ValidationError:

@@ -129,3 +129,25 @@ def test_expired_keys_are_forgotten_hourly(flow, api_as):
     )
     assert forget_expired_idempotency_keys.call_local() == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_a_failure_inside_the_action_undoes_it_and_frees_the_key(flow, api_as, monkeypatch):
+    """A bug after the verb wrote (here: in building the answer) leaves
+    nothing done and no claim behind, so the retry with the key acts."""
+    from hotline.api import out
+
+    case = flow.phone_case()
+    api = api_as("city_dispatcher", CITY_BUREAU, ["accept"])
+    real = out.case_detail
+    monkeypatch.setattr(out, "case_detail", lambda *a: 1 / 0)
+    failed = api.post(f"/cases/{case.number}/accept", key="accept-crash")
+    assert failed.status_code == 500
+    assert failed.json()["code"] == "server_error"
+    case.refresh_from_db()
+    assert case.state == "screening"
+    assert not Event.objects.filter(case=case, action="accept").exists()
+    assert not IdempotencyRecord.objects.exists()
+    monkeypatch.setattr(out, "case_detail", real)
+    retried = api.post(f"/cases/{case.number}/accept", key="accept-crash")
+    assert retried.status_code == 200, retried.content
+    assert "Idempotent-Replayed" not in retried

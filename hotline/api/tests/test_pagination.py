@@ -1,5 +1,9 @@
 """Case lists page by cursor: every case once, in order, either way."""
 
+import base64
+
+import pytest
+
 CITY_BUREAU = "福州市信访局"
 CITY_UNIT = "福州市城市管理委员会"
 
@@ -37,6 +41,24 @@ def test_a_bad_cursor_is_named(db, api_as):
     reply = api_as("city_dispatcher", CITY_BUREAU).get("/cases", cursor="nonsense")
     assert reply.status_code == 422
     assert reply.json()["errors"][0]["field"] == "cursor"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0001-01-01T00:00:00+14:00|5",  # before year 1 in UTC
+        "9999-12-31T23:59:59-14:00|5",  # after year 9999 in UTC
+        "2026-01-01T00:00:00|5",  # no offset: no moment a cursor of ours names
+    ],
+)
+def test_a_forged_cursor_is_named_not_a_server_error(flow, api_as, raw):
+    flow.phone_case()
+    cursor = base64.urlsafe_b64encode(raw.encode()).decode()
+    api = api_as("city_dispatcher", CITY_BUREAU)
+    for order in ("-received_at", "received_at"):
+        reply = api.get("/cases", cursor=cursor, order=order)
+        assert reply.status_code == 422, (order, reply.content)
+        assert reply.json()["errors"][0]["field"] == "cursor"
 
 
 def test_assignments_page_newest_first(flow, api_as):

@@ -118,3 +118,63 @@ def test_an_account_without_a_role_in_the_tokens_unit_is_refused(db, token):
     _issued, key = token("city_handler", CITY_BUREAU, [])
     reply = Client().get("/api/v1/cases", headers={"Authorization": f"Bearer {key}"})
     problem(reply, 403, "no_role")
+
+
+def test_a_nul_character_is_a_validation_error_naming_the_field(flow, api_as):
+    """PostgreSQL cannot store NUL in text: a body, path or query carrying
+    one is refused as invalid, not a server error."""
+    api = api_as("agent", "鼓楼数据信息服务中心", ["register", "forward"])
+    body = {
+        "channel": "phone",
+        "requester": {"name": "张\x00三", "phone": "13805912345"},
+        "content": "噪音\x00扰民",
+        "disclosure_allowed": True,
+    }
+    refused = api.post("/cases", body)
+    assert refused.status_code == 422, refused.content
+    fields = {e["field"] for e in refused.json()["errors"]}
+    assert fields == {"content", "requester.name"}
+    searched = api.get("/cases", q="噪音\x00")
+    assert searched.status_code == 422
+    assert [e["field"] for e in searched.json()["errors"]] == ["q"]
+    assert api.get("/cases/FZ\x00/events").status_code == 422
+
+
+def test_the_requester_email_is_checked_as_the_intake_form_checks_it(db, api_as):
+    api = api_as("agent", "鼓楼数据信息服务中心", ["register", "forward"])
+    body = {
+        "channel": "email",
+        "requester": {"name": "张三", "email": "not-an-address"},
+        "content": "噪音扰民",
+        "disclosure_allowed": True,
+    }
+    refused = api.post("/cases", body)
+    assert refused.status_code == 422, refused.content
+    assert [e["field"] for e in refused.json()["errors"]] == ["requester.email"]
+    body["requester"]["email"] = "zhang@example.com"
+    assert api.post("/cases", body).status_code == 201
+
+
+def test_a_time_received_beyond_the_calendar_in_utc_is_a_validation_error(db, api_as):
+    api = api_as("agent", "鼓楼数据信息服务中心", ["register", "forward"])
+    body = {
+        "channel": "phone",
+        "requester": {"phone": "13805912345"},
+        "content": "噪音扰民",
+        "disclosure_allowed": True,
+        "received_at": "0001-01-01T00:00:00+14:00",
+    }
+    refused = api.post("/cases", body)
+    assert refused.status_code == 422, refused.content
+    assert [e["field"] for e in refused.json()["errors"]] == ["received_at"]
+
+
+def test_a_body_over_the_upload_limit_is_413_not_a_server_error(flow, api_as, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    case = flow.phone_case()
+    api = api_as("city_dispatcher", "福州市信访局", ["refuse"])
+    refused = api.post(f"/cases/{case.number}/refuse", {"reason": 9, "note": "x" * 2000})
+    assert refused.status_code == 413, refused.content
+    problem = refused.json()
+    assert problem["code"] == "too_large"
+    assert problem["message_en"] and problem["message_zh"]

@@ -1,10 +1,12 @@
 """API tokens: a token acts as its account, in its unit only, for the
 actions it lists; a revoked token is refused; its last use is recorded."""
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from hotline.api.models import ApiToken
-from hotline.api.tokens import revoke_token
+from hotline.api.tokens import issue_token, revoke_token
 from hotline.cases.actions import PartPlan
 from hotline.organisation.models import Unit, User
 from hotline.organisation.roster import grant_role
@@ -130,3 +132,39 @@ def test_passing_to_a_district_needs_its_own_action(flow, api_as):
     passed = passer.post(f"/cases/{case.number}/dispatch", body)
     assert passed.status_code == 200, passed.content
     assert passed.json()["parts"][0]["holder_bureau"]["name"] == "鼓楼区信访局"
+
+
+def test_registering_and_forwarding_in_one_go_needs_both_actions(db, api_as):
+    """register with forward (the default) also takes the action forward:
+    a token listing register alone may only register."""
+    from hotline.cases.models import Case
+
+    body = {
+        "channel": "phone",
+        "requester": {"name": "张三", "phone": "13805912345"},
+        "content": "东街口夜间施工噪音扰民。",
+        "disclosure_allowed": True,
+    }
+    registrar = api_as("agent", "鼓楼数据信息服务中心", ["register"])
+    refused = registrar.post("/cases", body)
+    assert refused.status_code == 403, refused.content
+    assert refused.json()["code"] == "action_not_allowed"
+    assert not Case.objects.exists()
+    kept = registrar.post("/cases", {**body, "forward": False})
+    assert kept.status_code == 201, kept.content
+    assert kept.json()["state"] == "registered"
+    both = api_as("agent", "鼓楼数据信息服务中心", ["register", "forward"])
+    assert both.post("/cases", body).json()["state"] == "screening"
+
+
+def test_only_an_active_administrator_issues_or_revokes_tokens(db):
+    """The roster's own test of an administrator (is_administrator)."""
+    admin = User.objects.get(username="admin")
+    unit = Unit.objects.get(name=CITY_BUREAU)
+    user = User.objects.get(username="city_dispatcher")
+    token, _key = issue_token(actor=admin, name="x", user=user, unit=unit, actions=["accept"])
+    admin.is_active = False
+    with pytest.raises(PermissionDenied):
+        issue_token(actor=admin, name="y", user=user, unit=unit, actions=["accept"])
+    with pytest.raises(PermissionDenied):
+        revoke_token(actor=admin, token=token)

@@ -130,3 +130,27 @@ def test_the_requester_is_masked_for_roles_whose_case_page_masks_it(elsewhere, a
         "address": None,
         "masked": True,
     }
+
+
+def test_a_requester_message_in_the_timeline_is_masked_for_masked_roles(elsewhere, api_as):
+    """The requester's own words sent by SMS may carry their details; the
+    case page shows them to no one, and the roles that see the requester
+    masked get them masked (D8)."""
+    from hotline.notifications.inbound import receive
+
+    case = elsewhere.case
+    text = "补充：我叫张三，电话13805912345，住鼓楼区秘密巷18号"
+    case.requester.address = "鼓楼区秘密巷18号"
+    case.requester.save()
+    receive(channel="sms", external_id="gw-1", sender="13805912345", text=text)
+    number = case.number
+
+    def message(api):
+        events = api.get(f"/cases/{number}/events").json()
+        (event,) = [e for e in events if e["action"] == "requester_message"]
+        return event["details"]["text"]
+
+    assert message(api_as("city_handler", CITY_UNIT)) == text
+    masked = message(api_as("city_supervisor", "福州市效能办"))
+    for secret in ("张三", "13805912345", "鼓楼区秘密巷18号"):
+        assert secret not in masked

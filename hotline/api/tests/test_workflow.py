@@ -10,7 +10,7 @@ CITY_UNIT = "福州市城市管理委员会"
 
 def test_register_to_close_through_the_api(db, clock, api_as):
     clock("2026-09-29 10:00")
-    agent = api_as("agent", "鼓楼数据信息服务中心", ["register"])
+    agent = api_as("agent", "鼓楼数据信息服务中心", ["register", "forward"])
     dispatcher = api_as("city_dispatcher", CITY_BUREAU, ["accept", "classify", "dispatch"])
     handler = api_as("city_handler", CITY_UNIT, ["read", "draft_reply"])
     leader = api_as("city_leader", CITY_UNIT, ["instruct", "approve_reply"])

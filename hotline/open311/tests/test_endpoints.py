@@ -199,6 +199,24 @@ def test_at_most_the_limit_is_returned_newest_first(client, flow, monkeypatch):
     assert [r["service_request_id"] for r in found] == [newest.number]
 
 
+def test_listing_costs_the_same_queries_for_one_case_or_many(client, flow):
+    """At 1000 results a query per case would be thousands per request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(path, **query):
+        with CaptureQueriesContext(connection) as captured:
+            assert get(client, path, **query).status_code == 200
+        return len(captured)
+
+    first = publish(flow, flow.phone_case())
+    one = queries("requests.json"), queries("requests.json", service_request_id=first.number)
+    more = [publish(flow, flow.phone_case(content=f"第{i}处路灯损坏。")) for i in range(3)]
+    numbers = ",".join(c.number for c in [first, *more])
+    assert len(as_json(get(client, "requests.json"))) == 4
+    assert (queries("requests.json"), queries("requests.json", service_request_id=numbers)) == one
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
@@ -214,6 +232,11 @@ def test_at_most_the_limit_is_returned_newest_first(client, flow, monkeypatch):
             {"start_date": "2026-06-01T00:00:00Z", "end_date": "2026-05-01T00:00:00Z"},
             "end_date must follow start_date",
         ),
+        # Moments whose default window or UTC time falls outside the calendar.
+        ({"start_date": "9999-12-31"}, "start_date is out of range"),
+        ({"end_date": "0001-01-01"}, "end_date is out of range"),
+        ({"start_date": "0001-01-01"}, "start_date is out of range"),
+        ({"end_date": "9999-12-31T23:59:59-12:00"}, "end_date is out of range"),
     ],
 )
 def test_bad_filters_are_400_errors(client, query, message):
@@ -307,6 +330,8 @@ def test_csrf_does_not_apply_to_the_api_key_post(api_key):
         ({"phone": None}, 400, "A phone number is needed"),
         ({"phone": "12345"}, 400, "This phone number is not valid."),
         ({"email": "not-an-address"}, 400, "email is not a valid email address."),
+        # Valid to the validator, longer than the column (a 500 on PostgreSQL).
+        ({"email": "a" * 250 + "@example.com"}, 400, "email is limited to 254 characters."),
         ({"media_url": "file:///etc/passwd"}, 400, "media_url must be an http or https URL."),
     ],
 )
@@ -343,3 +368,26 @@ def test_a_window_longer_than_90_days_is_refused_even_by_one_second(client):
     start = "2026-08-01T00:00:00+08:00"
     end = (datetime.fromisoformat(start) + timedelta(days=90, seconds=1)).isoformat()
     assert get(client, "requests.json", start_date=start, end_date=end).status_code == 400
+
+
+def test_a_nul_character_is_a_400_error_not_a_server_error(client, api_key):
+    """PostgreSQL cannot take NUL in a query or a text column."""
+    for response in (
+        get(client, "requests.json", service_code="CG\x00"),
+        get(client, "requests.json", service_request_id="FZ\x00"),
+        client.get(f"{BASE}/requests/FZ%00.json"),
+        client.get(f"{BASE}/services/C%00G.json"),
+        post(client, api_key=api_key, description="路灯\x00损坏"),
+    ):
+        assert response.status_code == 400, response.content
+        (error,) = as_json(response)
+        assert error["description"] == "The NUL character is not allowed."
+    assert not Case.objects.exists()
+
+
+def test_a_post_over_the_upload_limit_is_an_open311_error(client, api_key, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post(client, api_key=api_key, description="长" * 1000)
+    assert response.status_code == 400
+    assert as_json(response) == [{"code": 400, "description": "The request is too large."}]
+    assert not Case.objects.exists()
