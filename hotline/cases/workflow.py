@@ -27,6 +27,10 @@ class CaseState(StrEnum):
     CLOSED = "closed"  # result sent, and published unless R9 says otherwise
 
 
+# A case in one of these states takes no more action.
+FINISHED_CASE_STATES = (CaseState.CLOSED, CaseState.REFUSED, CaseState.DECLINED)
+
+
 class PartState(StrEnum):
     AWAITING_DISPATCH = "awaiting_dispatch"
     TAKE_BACK_REQUESTED = "take_back_requested"  # district asked the city to take it back (R8.3b)

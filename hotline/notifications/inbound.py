@@ -17,10 +17,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from hotline.cases.workflow import FINISHED_CASE_STATES
+
 from .models import InboundAttachment, InboundMessage
 from .outbox import notify
 
-CLOSED_STATES = ("refused", "declined", "closed")
 CASE_NUMBER = re.compile(r"[A-Z]{2}\d{13}")
 
 
@@ -29,7 +30,7 @@ def _open_case(**requester):
 
     return (
         Case.objects.filter(**{f"requester__{k}": v for k, v in requester.items()})
-        .exclude(state__in=CLOSED_STATES)
+        .exclude(state__in=FINISHED_CASE_STATES)
         .order_by("-received_at")
         .first()
     )

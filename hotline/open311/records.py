@@ -9,18 +9,14 @@ what they posted without a key, so such a case shows only its status,
 service and times; its words and any result stay hidden until published.
 """
 
-from collections import defaultdict
 from datetime import datetime
 
 from django.db.models import Max, Q
 
 from hotline.calendar.workdays import SHANGHAI
-from hotline.cases.models import Assignment, Case, Category, Channel, HandlingMode
-from hotline.cases.publication import PublicRecord, mask, published_cases
-from hotline.cases.workflow import CaseState
-
-# Open311 knows two statuses; a refused or declined case is finished too.
-CLOSED_STATES = (CaseState.CLOSED, CaseState.REFUSED, CaseState.DECLINED)
+from hotline.cases.models import Case, Category, Channel, HandlingMode
+from hotline.cases.publication import PublicRecord, public_records, published_cases
+from hotline.cases.workflow import FINISHED_CASE_STATES
 
 # Every service asks this (R6(4), R9): the requester's choice, never a default.
 DISCLOSURE = "disclosure_allowed"
@@ -35,7 +31,8 @@ def w3(at: datetime | None) -> str | None:
 
 
 def status(case: Case) -> str:
-    return "closed" if case.state in CLOSED_STATES else "open"
+    # Open311 knows two statuses; a refused or declined case is finished too.
+    return "closed" if case.state in FINISHED_CASE_STATES else "open"
 
 
 def services():
@@ -102,35 +99,6 @@ def _record(case: Case, **shown) -> dict:
     }
 
 
-def public_records(cases: list[Case]) -> dict[int, PublicRecord]:
-    """public_record() of each case (already known to be published, with
-    its requester loaded), by id, in one query for all their units rather
-    than two per case: a list may hold a thousand."""
-    units = defaultdict(list)
-    for case_id, name in (
-        Assignment.objects.filter(case__in=cases)
-        .exclude(state="withdrawn")
-        .order_by("case", "part__number", "id")
-        .values_list("case_id", "unit__name")
-    ):
-        units[case_id].append(name)
-    found = {}
-    for case in cases:
-        r = case.requester
-        hide = {"names": (r.name,), "secrets": (r.address, r.phone, r.id_number, r.email)}
-        found[case.pk] = PublicRecord(
-            number=case.number,
-            category=case.category.name if case.category else "",
-            location=mask(case.location, **hide),
-            content=mask(case.content, **hide),
-            result=mask(case.result, **hide),
-            received_at=case.received_at,
-            closed_at=case.closed_at,
-            units=tuple(units[case.pk]),
-        )
-    return found
-
-
 def published(case: Case, r: PublicRecord) -> dict:
     """A published case: what the portal's page of it shows, nothing more."""
     return _record(
@@ -154,9 +122,9 @@ def listed(*, start: datetime, end: datetime, codes=(), statuses=(), limit: int)
     if codes:
         cases = cases.filter(category__code__in=codes)
     if set(statuses) == {"closed"}:
-        cases = cases.filter(state__in=CLOSED_STATES)
+        cases = cases.filter(state__in=FINISHED_CASE_STATES)
     elif set(statuses) == {"open"}:
-        cases = cases.exclude(state__in=CLOSED_STATES)
+        cases = cases.exclude(state__in=FINISHED_CASE_STATES)
     cases = list(
         cases.select_related("category", "requester").order_by("-received_at", "-id")[:limit]
     )

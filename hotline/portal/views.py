@@ -18,7 +18,7 @@ from hotline.cases import actions, filters
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import WorkflowError
 from hotline.cases.models import Case, Category
-from hotline.cases.publication import public_record, published_cases
+from hotline.cases.publication import public_record, public_records, published_cases
 from hotline.cases.querycode import matches
 from hotline.organisation.models import District
 from hotline.policy.models import Policy
@@ -220,7 +220,7 @@ def published(request):
     """Closed public cases, newest first, searchable (R9, D8)."""
     g = request.GET
     cases = filters.apply(
-        published_cases().select_related("category"), g, date_field="closed_at"
+        published_cases().select_related("category", "requester"), g, date_field="closed_at"
     ).order_by("-closed_at", "-id")
     cases = filters.before(cases, g.get("before"), "closed_at")
     page = list(cases[: PAGE + 1])
@@ -234,7 +234,7 @@ def published(request):
         request,
         "portal/published.html",
         {
-            "records": [public_record(c) for c in page[:PAGE]],
+            "records": list(public_records(page[:PAGE]).values()),
             "following": following,
             "categories": Category.objects.filter(is_active=True),
             "districts": District.objects.all(),

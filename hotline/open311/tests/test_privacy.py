@@ -79,13 +79,3 @@ def test_no_answer_carries_personal_data_or_a_hidden_case_D8(
     for fmt in ("json", "xml"):
         for number in hidden:
             assert client.get(f"{BASE}/requests/{number}.{fmt}").status_code == 404
-
-
-def test_the_batched_records_are_the_portals_public_record_R9_D8(published_case):
-    """Open311 builds published records for a whole list at once; each
-    must be exactly what hotline.cases.publication.public_record gives."""
-    from hotline.cases.publication import public_record
-    from hotline.open311.records import public_records
-
-    case = Case.objects.select_related("category", "requester").get(pk=published_case.pk)
-    assert public_records([case]) == {case.pk: public_record(case)}
