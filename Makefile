@@ -39,6 +39,8 @@ bench: install
 	$(BIN)/python bench/calendar_deadline.py
 	$(BIN)/python bench/breach_clocks.py
 	$(BIN)/python bench/case_path.py
+	$(BIN)/python bench/api_intake.py
+	@echo "bench/bulletin.py fills 10,000,000 cases (about 40 minutes): run it by hand"
 
 screenshots: install
 	HOTLINE_SCREENSHOTS=docs/screenshots HOTLINE_HUEY_IMMEDIATE=1 $(BIN)/pytest -q \

@@ -24,7 +24,7 @@ MEASURES = {
 
 
 def rows(start: date, end: date, units) -> list[dict]:
-    totals = unit_totals(start, end, units)
+    totals = unit_totals(start, end, units, measures=tuple(MEASURES))
     result = []
     for unit in units:
         row = {"unit": unit, **{name: totals[name].get(unit.pk, 0) for name in MEASURES}}

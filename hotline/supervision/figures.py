@@ -9,7 +9,7 @@ once it is over and no clock due on it is still running."""
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -30,36 +30,26 @@ SATISFIED = ("satisfied", "basically_satisfied")
 
 @dataclass(frozen=True)
 class Measure:
-    select: Callable  # (first, last) -> the queryset of the rows counted
+    """The rows of `source` over a period that meet `condition`. Measures
+    of one source are counted live in one pass (a filtered count each)."""
+
+    source: Callable  # (first, last) -> the queryset of the period's rows
     unit_field: str
     case_field: str
+    condition: Q = field(default_factory=Q)
+
+    def select(self, first, last):
+        return self.source(first, last).filter(self.condition)
 
 
-def _clocks(kinds, late=False):
-    def select(first, last):
-        clocks = ended_clocks(first, last).filter(kind__in=kinds)
-        if late:
-            clocks = clocks.exclude(met_at__lte=F("due_at"))
-        return clocks
-
-    return select
+def _violations(first, last):
+    return Violation.objects.filter(
+        excused_at__isnull=True, occurred_at__gte=first, occurred_at__lt=last
+    )
 
 
-def _violations(kind):
-    def select(first, last):
-        return Violation.objects.filter(
-            kind=kind, excused_at__isnull=True, occurred_at__gte=first, occurred_at__lt=last
-        )
-
-    return select
-
-
-def _reviews(redo):
-    def select(first, last):
-        replies = Reply.objects.filter(reviewed_at__gte=first, reviewed_at__lt=last)
-        return replies.filter(review_decision="redo") if redo else replies
-
-    return select
+def _reviewed(first, last):
+    return Reply.objects.filter(reviewed_at__gte=first, reviewed_at__lt=last)
 
 
 def _dispatched(first, last):
@@ -72,36 +62,44 @@ def _returned(first, last):
     )
 
 
+# An ended clock not met by its due time (breached ones have no met_at).
+LATE = Q(met_at__isnull=True) | Q(met_at__gt=F("due_at"))
+DISPATCH, READ = Q(kind="dispatch"), Q(kind="read")
+REPLY, REVIEW = Q(kind__in=("reply", "redo")), Q(kind="review")
+
 UNIT = {
-    "dispatches": Measure(_clocks(["dispatch"]), "unit", "case"),
-    "late_dispatches": Measure(_clocks(["dispatch"], late=True), "unit", "case"),
-    "reads": Measure(_clocks(["read"]), "unit", "case"),
-    "late_reads": Measure(_clocks(["read"], late=True), "unit", "case"),
-    "replies": Measure(_clocks(["reply", "redo"]), "unit", "case"),
-    "late_replies": Measure(_clocks(["reply", "redo"], late=True), "unit", "case"),
-    "reviews": Measure(_clocks(["review"]), "unit", "case"),
-    "late_reviews": Measure(_clocks(["review"], late=True), "unit", "case"),
+    "dispatches": Measure(ended_clocks, "unit", "case", DISPATCH),
+    "late_dispatches": Measure(ended_clocks, "unit", "case", DISPATCH & LATE),
+    "reads": Measure(ended_clocks, "unit", "case", READ),
+    "late_reads": Measure(ended_clocks, "unit", "case", READ & LATE),
+    "replies": Measure(ended_clocks, "unit", "case", REPLY),
+    "late_replies": Measure(ended_clocks, "unit", "case", REPLY & LATE),
+    "reviews": Measure(ended_clocks, "unit", "case", REVIEW),
+    "late_reviews": Measure(ended_clocks, "unit", "case", REVIEW & LATE),
     "dispatched": Measure(_dispatched, "unit", "case"),
     "returned": Measure(_returned, "from_unit", "part__case"),
-    "reviewed": Measure(_reviews(redo=False), "assignment__unit", "assignment__case"),
-    "redone": Measure(_reviews(redo=True), "assignment__unit", "assignment__case"),
-    "late_read_violations": Measure(_violations(Violation.Kind.LATE_READ), "unit", "case"),
-    "lapsed": Measure(_violations(Violation.Kind.LAPSED), "unit", "case"),
-    "overdue": Measure(_violations(Violation.Kind.OVERDUE), "unit", "case"),
+    "reviewed": Measure(_reviewed, "assignment__unit", "assignment__case"),
+    "redone": Measure(_reviewed, "assignment__unit", "assignment__case", Q(review_decision="redo")),
+    "late_read_violations": Measure(_violations, "unit", "case", Q(kind=Violation.Kind.LATE_READ)),
+    "lapsed": Measure(_violations, "unit", "case", Q(kind=Violation.Kind.LAPSED)),
+    "overdue": Measure(_violations, "unit", "case", Q(kind=Violation.Kind.OVERDUE)),
 }
 
 
 def _live_units(first, last, units=None, measures=tuple(UNIT)) -> dict[str, dict[int, int]]:
-    counted = {}
+    by_source = defaultdict(list)
     for name in measures:
-        measure = UNIT[name]
-        rows = measure.select(first, last)
+        by_source[UNIT[name].source, UNIT[name].unit_field].append(name)
+    counted = {name: {} for name in measures}
+    for (source, unit_field), names in by_source.items():
+        rows = source(first, last)
         if units is not None:
-            rows = rows.filter(**{f"{measure.unit_field}__in": units})
-        counted[name] = {
-            row[measure.unit_field]: row["n"]
-            for row in rows.values(measure.unit_field).annotate(n=Count("id"))
-        }
+            rows = rows.filter(**{f"{unit_field}__in": units})
+        counts = {name: Count("id", filter=UNIT[name].condition) for name in names}
+        for row in rows.values(unit_field).annotate(**counts):
+            for name in names:
+                if row[name]:
+                    counted[name][row[unit_field]] = row[name]
     return counted
 
 
