@@ -2,7 +2,7 @@
 case page masks it (D8), exactly as the workbench's filters do."""
 
 from hotline.cases.models import Assignment, Case, Clock, Event
-from hotline.cases.publication import mask
+from hotline.cases.publication import mask_for
 from hotline.organisation.models import Unit
 from hotline.workbench.templatetags.workbench import mask_name, mask_phone
 
@@ -187,8 +187,7 @@ def _requester_words(text: str, case: Case, caller: Caller) -> str:
     their details masked in it too (D8)."""
     if caller.sees_requester:
         return text
-    r = case.requester
-    return mask(text, names=(r.name,), secrets=(r.address, r.phone, r.id_number, r.email))
+    return mask_for(case.requester)(text)
 
 
 def event(e: Event, case: Case, caller: Caller) -> dict:

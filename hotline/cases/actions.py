@@ -46,7 +46,7 @@ from .models import (
     ReturnRequest,
     Violation,
 )
-from .publication import mask
+from .publication import mask_for
 from .querycode import digest, new_code
 from .repeats import find_likely_repeats, normalise_phone, timely_reply_count
 from .search import segment
@@ -294,7 +294,6 @@ def _new_case(
         email=requester.email.strip(),
         address=requester.address.strip(),
     )
-    secrets = (person.address, person.phone, person.id_number, person.email)
     case = Case.objects.create(
         number=_next_number(received_at),
         channel=channel,
@@ -309,9 +308,7 @@ def _new_case(
         state=state,
         # Indexed as the public would read it: searching a published list
         # by someone's phone or name must not find their case (D8).
-        search_text=segment(
-            *(mask(t, names=(person.name,), secrets=secrets) for t in (content, location))
-        ),
+        search_text=segment(*map(mask_for(person), (content, location))),
         query_code_hash=digest(code := new_code()),
     )
     touch(received_at)  # a registration entered after the day it came in

@@ -8,6 +8,7 @@ here.
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +32,13 @@ def mask(text: str, *, names: tuple[str, ...] = (), secrets: tuple[str, ...] = (
         if len(name) >= 2:
             text = text.replace(name, name[0] + "*" * (len(name) - 1))
     return text
+
+
+def mask_for(requester) -> Callable[[str], str]:
+    """mask() hiding this requester's name and their own details."""
+    names = (requester.name,)
+    secrets = (requester.address, requester.phone, requester.id_number, requester.email)
+    return lambda text: mask(text, names=names, secrets=secrets)
 
 
 def published_cases():
@@ -71,14 +79,13 @@ def public_records(cases: list[Case]) -> dict[int, PublicRecord]:
         units[case_id].append(name)
     found = {}
     for case in cases:
-        r = case.requester
-        hide = {"names": (r.name,), "secrets": (r.address, r.phone, r.id_number, r.email)}
+        hide = mask_for(case.requester)
         found[case.pk] = PublicRecord(
             number=case.number,
             category=case.category.name if case.category else "",
-            location=mask(case.location, **hide),
-            content=mask(case.content, **hide),
-            result=mask(case.result, **hide),
+            location=hide(case.location),
+            content=hide(case.content),
+            result=hide(case.result),
             received_at=case.received_at,
             closed_at=case.closed_at,
             units=tuple(units[case.pk]),
