@@ -10,6 +10,6 @@ urlpatterns = [
     path("track/case/", views.tracked, name="portal-tracked"),
     path("rate/<str:token>/", views.rate_link, name="portal-rate"),
     path("published/", views.published, name="portal-published"),
-    path("published/<str:number>/", views.published_detail, name="portal-published-detail"),
+    path("published/<casenumber:number>/", views.published_detail, name="portal-published-detail"),
     path("statistics/", views.statistics, name="portal-statistics"),
 ]

@@ -73,3 +73,18 @@ def test_full_width_user_names_do_not_dodge_the_login_throttle():
     full_width = client.post("/login/", {"username": "ａｇｅｎｔ", "password": "hotline12345"})
     assert full_width.status_code == 429
     cache.clear()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/cases/FZ2026112600001%00/",
+        "/cases/FZ%00/print/",
+        "/portal/published/FZ2026112600001%00/",
+        "/cases/%E8%B7%AF%E7%81%AF/",
+    ],
+)
+def test_a_crafted_case_number_in_the_path_is_not_found(staff_client, url):
+    """A NUL character (which PostgreSQL refuses in a query) or any other
+    character no case number has is a 404, not a server error."""
+    assert staff_client.get(url).status_code == 404
