@@ -241,6 +241,9 @@ HOTLINE_PUBLIC_URL = os.environ.get("HOTLINE_PUBLIC_URL", "http://127.0.0.1:8000
 HOTLINE_CASE_PREFIX = os.environ.get("HOTLINE_CASE_PREFIX", "FZ")
 
 SESSION_COOKIE_HTTPONLY = True
+# Messages wait in the session, not in a cookie: one of them carries a new
+# API key, shown once, which must not travel back and forth in the browser.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -111,6 +111,9 @@ def test_administrators_issue_and_revoke_tokens_in_the_admin(db, client):
     page = reply.content.decode()
     assert f"hl_{issued.prefix}_" in page  # the key, shown this once
     assert f"hl_{issued.prefix}_" not in client.get("/admin/api/apitoken/").content.decode()
+    # It waited for that page in the session, never in a cookie.
+    assert all(f"hl_{issued.prefix}_" not in c.value for c in reply.client.cookies.values())
+    assert "messages" not in reply.client.cookies
 
     client.post(
         "/admin/api/apitoken/",
