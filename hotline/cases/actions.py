@@ -1247,12 +1247,15 @@ def decide_return(
         assignment.state = assignment.state_before_return
         assignment.return_rejected = True
         assignment.save(update_fields=["state", "return_rejected"])
-        # D3: the unit's clocks ran on; what they missed meanwhile counts now.
-        record_violations(
+        # D3: the unit's clocks ran on; what they missed meanwhile counts now,
+        # on the days they were missed (already over, and maybe settled).
+        missed = list(
             assignment.clocks.filter(breached_at__isnull=False).values_list(
                 "id", "kind", "case_id", "assignment_id", "unit_id", "due_at"
             )
         )
+        record_violations(missed)
+        touch(*(row[5] for row in missed))
     _refresh_state(case)
     _save(case, "state")
     _event(

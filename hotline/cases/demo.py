@@ -185,6 +185,7 @@ def _backdate(case, days: int) -> None:
 
     from django.db.models import F
 
+    from .changes import touch
     from .models import Assignment, Case, Clock, Event, Part
 
     shift = timedelta(days=days)
@@ -196,4 +197,12 @@ def _backdate(case, days: int) -> None:
         started_at=F("started_at") - shift,
         due_at=F("due_at") - shift,
         met_at=F("met_at") - shift,
+    )
+    # The days the case now lands on may already be settled.
+    case.refresh_from_db(fields=["received_at", "rated_at"])
+    touch(
+        case.received_at,
+        case.rated_at,
+        *Assignment.objects.filter(case=case).values_list("dispatched_at", flat=True),
+        *Clock.objects.filter(case=case).values_list("due_at", flat=True),
     )

@@ -21,6 +21,13 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["parent"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A district's kept figures count the cases its units took part in
+        # (supervision.figures): moving a unit to another district would
+        # change every settled day behind them.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "level", "district"] if obj is not None else fields
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

@@ -27,6 +27,12 @@ from .periods import bounds, ended_clocks
 
 SATISFIED = ("satisfied", "basically_satisfied")
 
+# A verb times its writes when it starts (`now`) and touches only days
+# before today, so a write begun just before midnight and committed just
+# after lands on a day that is over without marking it stale. Such a day is
+# settled only once every transaction begun on it has had time to commit.
+SETTLE_AFTER = timedelta(minutes=10)
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -62,7 +68,7 @@ def _returned(first, last):
     )
 
 
-# An ended clock not met by its due time (breached ones have no met_at).
+# An ended clock not met by its due time: never met, or met late.
 LATE = Q(met_at__isnull=True) | Q(met_at__gt=F("due_at"))
 DISPATCH, READ = Q(kind="dispatch"), Q(kind="read")
 REPLY, REVIEW = Q(kind__in=("reply", "redo")), Q(kind="review")
@@ -198,16 +204,17 @@ def area_totals(start: date, end: date, district=None) -> dict[str, dict[tuple, 
 
 
 def settle(day: date) -> bool:
-    """Count `day` and keep its figures. Refused (False) for today and later,
-    and while a clock due that day still runs: the worker breaches it first."""
-    if day >= timezone.localdate(timezone=SHANGHAI):
+    """Count `day` and keep its figures. Refused (False) for today and later
+    (and the first SETTLE_AFTER of the next day), and while a clock due that
+    day still runs: the worker breaches it first."""
+    first, last = bounds(day, day)
+    if timezone.now() < last + SETTLE_AFTER:
         return False
     SettledDay.objects.get_or_create(day=day)
     with transaction.atomic():
         # Held until the figures are written: a write that makes the day
         # stale meanwhile waits, and marks it stale after.
         mark = SettledDay.objects.select_for_update().get(day=day)
-        first, last = bounds(day, day)
         if running_clocks().filter(due_at__gte=first, due_at__lt=last).exists():
             return False
         UnitFigure.objects.filter(day=day).delete()
@@ -242,8 +249,10 @@ def settle_past_days() -> int:
 
 @receiver(past_days_changed)
 def unsettle(sender, days, **kwargs):
+    # In date order, so two writers marking the same days lock them in the
+    # same order (PostgreSQL) and cannot deadlock on them.
     SettledDay.objects.bulk_create(
-        [SettledDay(day=day, stale=True) for day in days],
+        [SettledDay(day=day, stale=True) for day in sorted(days)],
         update_conflicts=True,
         update_fields=["stale"],
         unique_fields=["day"],

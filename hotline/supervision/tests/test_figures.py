@@ -9,7 +9,7 @@ from django.utils import timezone
 from hotline.cases import actions
 from hotline.cases.actions import PartPlan
 from hotline.cases.models import Violation
-from hotline.cases.tests.conftest import at, unit
+from hotline.cases.tests.conftest import at, staff, unit
 from hotline.organisation.models import District, Unit, User
 from hotline.supervision import bulletins, dashboard
 from hotline.supervision.figures import settle, settle_past_days
@@ -125,3 +125,66 @@ def test_the_monthly_trend_shows_the_bulletin_s_numbers_R11(november):  # noqa: 
         data["reply"]["on_time"],
     )
     assert (month.rated, month.satisfied) == (data["rated"], data["satisfied"])
+
+
+def _kept_and_live():
+    """The numbers with the settled days as kept, then counted live."""
+    kept = _numbers(), _table()
+    SettledDay.objects.update(stale=True)
+    return kept, (_numbers(), _table())
+
+
+def test_a_rejected_return_counts_the_missed_clocks_on_their_days_D3(flow, clock):
+    clock("2026-11-02 10:00")
+    assignment = flow.to(flow.phone_case(), "福州市城市管理委员会")
+    actions.return_assignment(
+        actor=staff("福州市城市管理委员会", "handler"), assignment=assignment, reason="非本单位"
+    )
+    clock("2026-11-20 09:00")
+    from hotline.cases.clocks import breach_due_clocks
+
+    breach_due_clocks()  # the reply clock ran out while the return was pending
+    settle_past_days()
+    assert _numbers()["lapsed"] == 0
+    actions.decide_return(
+        actor=flow.city_dispatcher, assignment=assignment, withdraw=False, note="属于城管职责"
+    )
+    kept, live = _kept_and_live()
+    assert live[0]["lapsed"] == 1
+    assert kept == live
+
+
+def test_a_backdated_demo_case_counts_on_its_new_days(flow, clock):
+    from hotline.cases.demo import _backdate
+
+    clock("2026-11-02 10:00")
+    flow.phone_case()
+    clock("2026-11-20 10:00")
+    settle_past_days()
+    case = flow.phone_case()
+    flow.to(case, "福州市城市管理委员会")
+    _backdate(case, days=14)
+    kept, live = _kept_and_live()
+    assert live[0]["received"] == 2
+    assert kept == live
+
+
+def test_a_unit_keeps_its_district_in_the_admin(db):
+    from django.contrib import admin
+
+    from hotline.organisation.admin import UnitAdmin
+
+    model_admin = UnitAdmin(Unit, admin.site)
+    assert {"level", "district"} <= set(model_admin.get_readonly_fields(None, unit("鼓楼区信访局")))
+    assert "district" not in model_admin.get_readonly_fields(None, None)
+
+
+def test_a_write_begun_before_midnight_counts_on_its_day(flow, clock):
+    # A verb started at 23:59:59 times its rows then and commits after
+    # midnight; touching only earlier days, it does not mark its day stale.
+    clock("2026-11-19 10:00")
+    flow.phone_case()
+    clock("2026-11-20 00:00:30")
+    assert not settle(date(2026, 11, 19))  # over, but not long enough
+    clock("2026-11-20 00:10")
+    assert settle(date(2026, 11, 19))
