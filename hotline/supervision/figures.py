@@ -109,7 +109,12 @@ def _live_units(first, last, units=None, measures=tuple(UNIT)) -> dict[str, dict
     return counted
 
 
-def _live_area(first, last) -> dict[tuple, int]:
+# What _live_area counts: the city, the city and every district (to settle
+# a day), or one District.
+CITY, EVERY = "city", "every"
+
+
+def _live_area(first, last, scope) -> dict[tuple, int]:
     """(district id or None, channel, category id, measure) -> count. A
     district counts the cases any of its units took part in, once each."""
     counted = {}
@@ -119,15 +124,26 @@ def _live_area(first, last) -> dict[tuple, int]:
         ("rated_at", {"rated": Q(), "satisfied": Q(satisfaction__in=SATISFIED)}),
     ):
         cases = Case.objects.filter(**{f"{time}__gte": first, f"{time}__lt": last})
-        city = cases.values("channel", "category").annotate(
-            **{m: Count("id", filter=q) for m, q in measures.items()}
-        )
-        districts = (
-            cases.filter(**{f"{through}__isnull": False})
-            .values("channel", "category", district=F(through))
-            .annotate(**{m: Count("id", filter=q, distinct=True) for m, q in measures.items()})
-        )
-        for row in [*city, *districts]:
+        rows = []
+        if scope in (CITY, EVERY):
+            rows += cases.values("channel", "category").annotate(
+                **{m: Count("id", filter=q) for m, q in measures.items()}
+            )
+        distinct = {m: Count("id", filter=q, distinct=True) for m, q in measures.items()}
+        if scope == EVERY:
+            rows += (
+                cases.filter(**{f"{through}__isnull": False})
+                .values("channel", "category", district=F(through))
+                .annotate(**distinct)
+            )
+        elif scope != CITY:
+            rows += [
+                {**row, "district": scope.pk}
+                for row in cases.filter(**{through: scope})
+                .values("channel", "category")
+                .annotate(**distinct)
+            ]
+        for row in rows:
             for m in measures:
                 if row[m]:
                     key = (row.get("district"), row["channel"], row["category"], m)
@@ -195,11 +211,11 @@ def area_totals(start: date, end: date, district=None) -> dict[str, dict[tuple, 
     )
     for row in kept:
         totals[row["measure"]][row["channel"], row["category"]] += row["n"]
-    wanted = district.pk if district else None
     for first, last in _unsettled_runs(start, end, settled):
-        for (d, channel, category, m), n in _live_area(*bounds(first, last)).items():
-            if d == wanted:
-                totals[m][channel, category] += n
+        for (_d, channel, category, m), n in _live_area(
+            *bounds(first, last), district or CITY
+        ).items():
+            totals[m][channel, category] += n
     return totals
 
 
@@ -228,7 +244,7 @@ def settle(day: date) -> bool:
             AreaFigure(
                 day=day, district_id=d, channel=channel, category_id=category, measure=m, count=n
             )
-            for (d, channel, category, m), n in _live_area(first, last).items()
+            for (d, channel, category, m), n in _live_area(first, last, EVERY).items()
         )
         mark.stale, mark.settled_at = False, timezone.now()
         mark.save(update_fields=["stale", "settled_at"])
