@@ -22,13 +22,22 @@ class IssueForm(forms.ModelForm):
 
     class Meta:
         model = ApiToken
-        fields = ["name", "user", "unit", "actions"]
+        fields = ["name", "user", "unit", "actions", "reads"]
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "user", "unit", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["unit"]
+    list_display = [
+        "name",
+        "prefix",
+        "user",
+        "unit",
+        "reads",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["unit", "reads"]
     search_fields = ["name", "prefix", "user__username", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     readonly_fields = [
@@ -37,6 +46,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "user",
         "unit",
         "actions",
+        "reads",
         "created_by",
         "created_at",
         "last_used_at",
@@ -72,6 +82,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 user=data["user"],
                 unit=data["unit"],
                 actions=data["actions"],
+                reads=data["reads"],
             )
         except ValidationError as refused:
             raise ValidationError(refused.messages) from None

@@ -15,7 +15,7 @@ from hotline.cases import actions as verbs
 from hotline.cases.models import Case, Category, Reply
 from hotline.organisation.models import Unit
 
-from . import idempotency, out
+from . import idempotency, out, tokens
 from .auth import caller
 from .endpoints_reads import CaseNumber, router, visible_case
 from .problems import Problem, field_error
@@ -68,6 +68,12 @@ def _act(
         return json_response(data, status=status)
 
     return idempotency.once(request, who.owner, respond)
+
+
+def _submitted(who, case: Case) -> Case:
+    """A case a token registers is one it may read back (its read scope)."""
+    tokens.record_submission(who.token, case)
+    return case
 
 
 def _case_id(result) -> int:
@@ -125,23 +131,26 @@ def register(request, payload: RegisterIn):
         request,
         # Forwarding in the same call is the action forward too.
         ["register", "forward"] if payload.forward else "register",
-        lambda actor: verbs.register_case(
-            actor=actor,
-            channel=payload.channel,
-            requester=verbs.RequesterDetails(
-                name=r.name,
-                phone=r.phone,
-                id_number=r.id_number,
-                email=r.email,
-                address=r.address,
-                kind=r.kind,
+        lambda actor: _submitted(
+            caller(request),
+            verbs.register_case(
+                actor=actor,
+                channel=payload.channel,
+                requester=verbs.RequesterDetails(
+                    name=r.name,
+                    phone=r.phone,
+                    id_number=r.id_number,
+                    email=r.email,
+                    address=r.address,
+                    kind=r.kind,
+                ),
+                content=payload.content,
+                location=payload.location,
+                category=category,
+                disclosure_allowed=payload.disclosure_allowed,
+                received_at=payload.received_at,
+                forward=payload.forward,
             ),
-            content=payload.content,
-            location=payload.location,
-            category=category,
-            disclosure_allowed=payload.disclosure_allowed,
-            received_at=payload.received_at,
-            forward=payload.forward,
         ),
         status=201,
     )

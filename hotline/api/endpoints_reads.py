@@ -19,7 +19,7 @@ from hotline.cases.workflow import AssignmentState, CaseState
 from hotline.organisation.models import Unit
 from hotline.policy.models import NoPolicyInForce, Policy
 
-from . import out, pagination
+from . import out, pagination, tokens
 from .auth import caller
 from .problems import Problem, field_error
 from .schemas import (
@@ -47,7 +47,12 @@ MAX_CALENDAR_DAYS = 366
 
 
 def visible(request: HttpRequest):
+    """What the caller may read: a person, the acting unit's cases for the
+    role; a token, within its read scope as well (docs/api.md)."""
     who = caller(request)
+    if who.token is not None and not who.token.reads_unit:
+        # "submitted": the cases it submitted, and nothing else of its unit.
+        return tokens.readable_cases(who.token, Case.objects.all())
     return visible_cases(who.unit, who.role)
 
 
@@ -145,8 +150,12 @@ class AssignmentQuery(Schema):
 @router.get("/assignments", response=AssignmentPage, summary="The caller's unit's assignments")
 def list_assignments(request, query: Query[AssignmentQuery]):
     """Newest first (an assignment is made when it is dispatched). A unit
-    takes part in every case it is assigned, so all of them are visible."""
-    assignments = Assignment.objects.filter(unit=caller(request).unit)
+    takes part in every case it is assigned, so all of them are visible
+    (to a token, those of the cases its read scope allows)."""
+    who = caller(request)
+    assignments = Assignment.objects.filter(unit=who.unit)
+    if who.token is not None and not who.token.reads_unit:
+        assignments = assignments.filter(case__api_submission__token=who.token)
     if query.state:
         assignments = assignments.filter(state=query.state)
     rows, following = pagination.page(

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hotline.cases.models import Case
 from hotline.organisation.models import Unit
 
 
@@ -12,7 +13,13 @@ class ApiToken(models.Model):
     """A per-integration token. It acts as `user` (an account of the
     integration, whose role grants in `unit` apply exactly as in the UI),
     in `unit` only, and only for the workflow actions listed in `actions`.
+    What it reads is its read scope, `reads`: the cases it submitted
+    itself, unless an administrator gave it its unit's cases.
     Only a hash of the key is kept; the key is shown once, when issued."""
+
+    class Reads(models.TextChoices):
+        SUBMITTED = "submitted", _("only the cases it submitted")
+        UNIT = "unit", _("every case its unit and role may see")
 
     name = models.CharField(_("name"), max_length=100)
     user = models.ForeignKey(
@@ -25,6 +32,9 @@ class ApiToken(models.Model):
         Unit, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("unit")
     )
     actions = models.JSONField(_("allowed actions"), default=list, blank=True)
+    reads = models.CharField(
+        _("reads"), max_length=20, choices=Reads.choices, default=Reads.SUBMITTED
+    )
     # The key's first characters, to tell tokens apart in lists and logs.
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     key_hash = models.CharField(max_length=64)
@@ -45,6 +55,21 @@ class ApiToken(models.Model):
 
     def allows(self, action: str) -> bool:
         return self.revoked_at is None and action in self.actions
+
+    @property
+    def reads_unit(self) -> bool:
+        return self.reads == self.Reads.UNIT
+
+
+class TokenSubmission(models.Model):
+    """A case a token submitted (register through the API, or an Open311
+    post): what a token with the read scope "submitted" may read back."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="submissions")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="api_submission")
+
+    def __str__(self):
+        return f"{self.token} → {self.case_id}"
 
 
 class IdempotencyRecord(models.Model):

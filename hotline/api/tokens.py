@@ -16,7 +16,7 @@ from hotline.cases.workflow import TRANSITIONS
 from hotline.organisation.models import Unit, User
 from hotline.organisation.roster import is_administrator
 
-from .models import ApiToken
+from .models import ApiToken, TokenSubmission
 
 # last_used_at is written at most this often per token, so that a busy
 # integration does not turn every read into a write.
@@ -29,11 +29,20 @@ def _hash(secret: str) -> str:
 
 @transaction.atomic
 def issue_token(
-    *, actor: User, name: str, user: User, unit: Unit, actions: list[str]
+    *,
+    actor: User,
+    name: str,
+    user: User,
+    unit: Unit,
+    actions: list[str],
+    reads: str = ApiToken.Reads.SUBMITTED,
 ) -> tuple[ApiToken, str]:
-    """An administrator issues a token; the key is returned once."""
+    """An administrator issues a token; the key is returned once. A token
+    reads only the cases it submits unless `reads` gives it its unit's."""
     if not is_administrator(actor):
         raise PermissionDenied
+    if reads not in ApiToken.Reads.values:
+        raise ValidationError(_("Unknown read scope: %(reads)s") % {"reads": reads})
     known = {t.action for t in TRANSITIONS}
     unknown = sorted(set(actions) - known)
     if unknown:
@@ -45,6 +54,7 @@ def issue_token(
         user=user,
         unit=unit,
         actions=sorted(set(actions)),
+        reads=reads,
         prefix=prefix,
         key_hash=_hash(secret),
         created_by=actor,
@@ -80,3 +90,17 @@ def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def record_submission(token: ApiToken | None, case) -> None:
+    """The case `token` just submitted, in the submitting transaction: a
+    token with the read scope "submitted" reads back these alone."""
+    if token is not None:
+        TokenSubmission.objects.create(token=token, case=case)
+
+
+def readable_cases(token: ApiToken, cases):
+    """`cases` narrowed to what the token's read scope allows."""
+    if token.reads_unit:
+        return cases
+    return cases.filter(api_submission__token=token)

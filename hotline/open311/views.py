@@ -9,11 +9,12 @@ from functools import wraps
 
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from hotline.api.tokens import authenticate
+from hotline.api.tokens import authenticate, record_submission
 from hotline.calendar.workdays import SHANGHAI
 from hotline.cases import actions
 from hotline.cases.actions import RequesterDetails
@@ -218,7 +219,7 @@ def _create(request, fmt):
     if problems:
         return errors(fmt, 400, *problems)
     try:
-        with translation.override("en"):
+        with translation.override("en"), transaction.atomic():
             case = actions.submit_online(
                 requester=RequesterDetails(name=name, phone=data.get("phone", ""), email=email),
                 content=content,
@@ -227,6 +228,7 @@ def _create(request, fmt):
                 disclosure_allowed=disclosure,
                 channel=Channel.API,
             )
+            record_submission(token, case)  # what this key may read back (docs/api.md)
     except WorkflowError as error:
         return errors(fmt, 400, error.message)
     return render(

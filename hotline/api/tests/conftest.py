@@ -38,15 +38,25 @@ class Api:
 
 @pytest.fixture
 def token():
-    """token("city_dispatcher", "福州市信访局", ["accept"]) -> (ApiToken, key)"""
+    """token("city_dispatcher", "福州市信访局", ["accept"]) -> (ApiToken, key)
 
-    def issue(username: str, unit_name: str, actions: list[str], name: str = "integration"):
+    Issued with the read scope "unit" (the unit's cases) unless `reads`
+    says otherwise; issue_token's own default is "submitted"."""
+
+    def issue(
+        username: str,
+        unit_name: str,
+        actions: list[str],
+        name: str = "integration",
+        reads: str = "unit",
+    ):
         return issue_token(
             actor=User.objects.get(username="admin"),
             name=name,
             user=User.objects.get(username=username),
             unit=Unit.objects.get(name=unit_name),
             actions=actions,
+            reads=reads,
         )
 
     return issue
@@ -56,8 +66,8 @@ def token():
 def api_as(token):
     """api_as("city_dispatcher", "福州市信访局", ["accept"]): a token client."""
 
-    def make(username: str, unit_name: str, actions: list[str] = ()):
-        _token, key = token(username, unit_name, list(actions))
+    def make(username: str, unit_name: str, actions: list[str] = (), reads: str = "unit"):
+        _token, key = token(username, unit_name, list(actions), reads=reads)
         return Api(Client(), {"Authorization": f"Bearer {key}"})
 
     return make

@@ -101,12 +101,14 @@ def test_administrators_issue_and_revoke_tokens_in_the_admin(db, client):
             "user": User.objects.get(username="city_dispatcher").pk,
             "unit": bureau.pk,
             "actions": ["accept", "refuse"],
+            "reads": "unit",
         },
         follow=True,
     )
     assert reply.status_code == 200
     issued = ApiToken.objects.get(name="市热线电话平台")
     assert issued.actions == ["accept", "refuse"]
+    assert issued.reads == "unit"
     assert issued.created_by == admin
     page = reply.content.decode()
     assert f"hl_{issued.prefix}_" in page  # the key, shown this once
