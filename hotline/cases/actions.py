@@ -48,6 +48,7 @@ from .models import (
 )
 from .publication import mask_for
 from .querycode import digest, new_code
+from .rating import rating_url
 from .repeats import find_likely_repeats, normalise_phone, timely_reply_count
 from .search import segment
 from .violations import first_handlers, record_violations
@@ -1378,15 +1379,6 @@ def _send_for_redo(case, part, assignment, actor, bureau, now, reasons) -> None:
         part=part,
         assignment=assignment,
     )
-
-
-def rating_url(case: Case) -> str:
-    """D9: a link in the result message that opens the rating form for
-    this case alone (signed; no query code in it)."""
-    from django.core import signing
-
-    token = signing.dumps(case.number, salt="hotline.rating")
-    return f"{settings.HOTLINE_PUBLIC_URL}/portal/rate/{token}/"
 
 
 def _decide(request: ReturnRequest, accepted: bool, actor: User, now, note: str) -> None:

@@ -5,7 +5,6 @@ hotline.cases.publication, or, for their own case, after the query code."""
 import uuid
 from datetime import timedelta
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hotline.cases import actions, filters
+from hotline.cases import actions, filters, rating
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import WorkflowError
 from hotline.cases.models import Case, Category
@@ -182,6 +181,8 @@ def tracked(request):
         return redirect("portal-track")
     form = RateForm()
     status = 200
+    if request.method == "POST" and request.user.is_authenticated:
+        return _staff_may_not_rate(request)
     if request.method == "POST":
         form = RateForm(request.POST)
         if form.is_valid():
@@ -198,22 +199,31 @@ def tracked(request):
                 return redirect("portal-tracked")
         else:
             status = 400
-    return render(
-        request, "portal/tracked.html", {**_case_context(case), "form": form}, status=status
-    )
+    context = _case_context(case)
+    if request.user.is_authenticated:  # staff: no rating form (D9)
+        context["can_rate"] = False
+    return render(request, "portal/tracked.html", {**context, "form": form}, status=status)
 
 
 def rate_link(request, token):
-    """D9: the link in the result message opens the rating for that case."""
-    try:
-        number = signing.loads(token, salt="hotline.rating", max_age=180 * 24 * 3600)
-    except signing.BadSignature:
-        raise Http404 from None
-    case = Case.objects.filter(number=number, state="closed", rated_at__isnull=True).first()
-    if case is None:  # rated already: the link has done its work
+    """D9: the link in the result message opens the rating for that case,
+    for its requester: never in a staff session."""
+    if request.user.is_authenticated:
+        return _staff_may_not_rate(request)
+    case = rating.case_for(token)
+    if case is None:  # a bad link, or rated already: the link has done its work
         raise Http404
     _remember(request, case)
     return redirect("portal-tracked")
+
+
+def _staff_may_not_rate(request):
+    return render(
+        request,
+        "portal/staff_may_not_rate.html",
+        {"message": _("Only the requester rates a case; a staff session cannot rate.")},
+        status=403,
+    )
 
 
 def published(request):

@@ -1,6 +1,7 @@
 from django import template
 
 from hotline.cases.labels import EVENT_LABELS, STATE_LABELS
+from hotline.cases.rating import without_rating_link
 
 register = template.Library()
 
@@ -23,6 +24,13 @@ def mask_name(name):
 @register.filter
 def mask_phone(phone):
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+@register.filter
+def staff_text(text):
+    """A message to the requester as staff may read it: without the rating
+    link, which is the requester's alone (D9)."""
+    return without_rating_link(text)
 
 
 @register.filter
