@@ -14,10 +14,12 @@ class HotlineAdminSite(admin.AdminSite):
 
     def each_context(self, request):
         from hotline.calendar.services import unconfirmed_year_warnings
+        from hotline.health.status import job_problems
 
         context = super().each_context(request)
         if self.has_permission(request):
             context["calendar_warnings"] = unconfirmed_year_warnings()
+            context["job_problems"] = job_problems()
         return context
 
 

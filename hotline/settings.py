@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hotline.supervision",
     "hotline.api",
     "hotline.open311",
+    "hotline.health",
     "template_partials",
     "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "huey.contrib.djhuey",
@@ -168,8 +169,12 @@ MEDIA_URL = "media/"
 # Background jobs: Huey on Redis in production, on SQLite for the embedded
 # default. One `manage.py run_huey` runs the workers and the schedule.
 HUEY = {
-    "name": "hotline",
-    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    # One Redis can serve several hotlines (or test runs) under other names.
+    "name": os.environ.get("HOTLINE_HUEY_NAME", "hotline"),
+    # RedisExpireHuey, not RedisHuey: its job locks are plain keys that
+    # expire (SET NX EX), which every Redis has; RedisHuey's need hash-field
+    # TTLs (Redis 7.4+) and fail on Debian 12's Redis 7.0 (hotline.jobs).
+    "huey_class": "huey.RedisExpireHuey" if REDIS_URL else "huey.SqliteHuey",
     "immediate": os.environ.get("HOTLINE_HUEY_IMMEDIATE") == "1",
     "utc": False,  # crontab in Asia/Shanghai (Django sets the process TZ)
     "connection": (
@@ -184,6 +189,12 @@ HUEY = {
         "flush_locks": not REDIS_URL,  # see hotline.jobs.run_alone
     },
 }
+
+# A scheduled job's lock outlives a worker that dies holding it this long.
+HOTLINE_JOB_LOCK_SECONDS = int(os.environ.get("HOTLINE_JOB_LOCK_SECONDS", "120"))
+# /healthz calls a scheduled job late this long after its time passed with
+# no run succeeding.
+HOTLINE_JOB_GRACE_SECONDS = int(os.environ.get("HOTLINE_JOB_GRACE_SECONDS", "300"))
 
 # Outgoing channels (hotline.notifications.channels). The log backend is for
 # the demo; production must configure each channel or say HOTLINE_OUTBOX=log.

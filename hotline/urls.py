@@ -15,4 +15,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hotline.api.urls")),
+    path("", include("hotline.health.urls")),
 ]

@@ -1,9 +1,9 @@
 """The clocks' background jobs (run by `manage.py run_huey`)."""
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from hotline.jobs import run_alone
+from hotline.jobs import at_worker_start, run_alone
 
 from . import clocks
 
@@ -27,8 +27,8 @@ def watch_clocks_now():
     return watch_clocks.call_local()
 
 
-@HUEY.on_startup()
-def catch_up(*args):
+@at_worker_start
+def catch_up_clocks(*args):
     """A worker that starts after a pause catches up at once, not at the
     next minute."""
     watch_clocks_now()

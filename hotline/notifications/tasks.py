@@ -1,9 +1,9 @@
 """Background jobs of the outbox (run by `manage.py run_huey`)."""
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from hotline.jobs import run_alone
+from hotline.jobs import at_worker_start, run_alone
 
 from . import delivery
 
@@ -28,7 +28,7 @@ def deliver_due_now():
     return delivery.deliver_due()
 
 
-@HUEY.on_startup()
-def catch_up(*args):
+@at_worker_start
+def catch_up_outbox(*args):
     """A restarted worker sends what waited, at once."""
     deliver_due_now()

@@ -1,9 +1,9 @@
 """The supervision figures' background job (run by `manage.py run_huey`)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from hotline.jobs import run_alone
+from hotline.jobs import at_worker_start, run_alone
 
 from . import figures
 
@@ -17,3 +17,15 @@ def settle_figures():
     counted live, so the numbers are right either way; this keeps them fast."""
     with SETTLING:
         return figures.settle_past_days()
+
+
+@db_task()
+def settle_figures_now():
+    return settle_figures.call_local()
+
+
+@at_worker_start
+def catch_up_figures(*args):
+    """A worker that starts after a pause settles the days it missed at
+    once, not at the next tenth minute."""
+    settle_figures_now()
