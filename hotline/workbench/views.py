@@ -27,8 +27,10 @@ from hotline.cases.models import Category, Channel, Clock, Violation
 from hotline.cases.repeats import SIMILARITY, find_likely_repeats, normalise_phone, similarity
 from hotline.cases.visibility import visible_cases
 from hotline.cases.workflow import CaseState
+from hotline.health.status import job_problems
 from hotline.notifications.models import CallbackTask, InboundMessage
 from hotline.organisation.models import District, Role, Unit
+from hotline.organisation.roster import is_administrator
 from hotline.policy.models import Policy
 from hotline.portal.stats import monthly
 from hotline.supervision import bulletins
@@ -113,6 +115,7 @@ def queue(request):
         "workbench/queue.html",
         {
             **agent_extras,
+            "job_problems": job_problems() if is_administrator(request.user) else [],
             "tasks": items[:PAGE],
             "more": len(items) > PAGE,
             "today": today,
