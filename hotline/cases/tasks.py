@@ -38,18 +38,3 @@ def catch_up_clocks(*args):
 def morning_summary():
     """08:00 Fuzhou time: what each unit has due on the next working day."""
     return clocks.daily_summary()
-
-
-@db_periodic_task(crontab(hour="2", minute="30"), retries=2, retry_delay=60)
-def propose_warnings_nightly():
-    """R11: each night, what this month's violations call for so far (and,
-    on the 1st, the whole of last month); a supervisor decides."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from hotline.supervision.rules import propose_warnings
-
-    today = timezone.localdate()
-    months = {today.replace(day=1), (today.replace(day=1) - timedelta(days=1)).replace(day=1)}
-    return sum(len(propose_warnings(month)) for month in sorted(months))

@@ -1,11 +1,15 @@
-"""The supervision figures' background job (run by `manage.py run_huey`)."""
+"""The supervision's background jobs (run by `manage.py run_huey`)."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from hotline.jobs import at_worker_start, run_alone
 
 from . import figures
+from .rules import propose_warnings
 
 SETTLING = run_alone("settle-figures")
 
@@ -29,3 +33,12 @@ def catch_up_figures(*args):
     """A worker that starts after a pause settles the days it missed at
     once, not at the next tenth minute."""
     settle_figures_now()
+
+
+@db_periodic_task(crontab(hour="2", minute="30"), retries=2, retry_delay=60)
+def propose_warnings_nightly():
+    """R11: each night, what this month's violations call for so far (and,
+    on the 1st, the whole of last month); a supervisor decides."""
+    today = timezone.localdate()
+    months = {today.replace(day=1), (today.replace(day=1) - timedelta(days=1)).replace(day=1)}
+    return sum(len(propose_warnings(month)) for month in sorted(months))

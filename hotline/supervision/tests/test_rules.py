@@ -196,7 +196,7 @@ def test_a_supervisor_issues_a_proposal_from_the_workbench_R11(flow, clock, clie
     unread_cases(flow, clock, 3)
     clock("2026-11-05 00:01")
     breach_due_clocks()
-    from hotline.cases.tasks import propose_warnings_nightly
+    from hotline.supervision.tasks import propose_warnings_nightly
 
     assert propose_warnings_nightly.call_local() == 1
     client.force_login(supervisor())
