@@ -6,6 +6,7 @@ to configure itself fails loudly instead of running with a development key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "huey.contrib.djhuey",
 ]
+    "axes",  # failed logins, per account and address (ADR 8)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
 if PRODUCTION:
     # Static files straight from the app server, compressed and cached:
     # government networks often have no CDN and no separate web server.
+    # Last, as django-axes requires: answers a login that is cooling off.
+    "axes.middleware.AxesMiddleware",
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "hotline.urls"
@@ -134,6 +138,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "queue"
+    # First: refuses an account and address cooling off (ADR 8).
+    "axes.backends.AxesStandaloneBackend",
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -141,6 +147,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR
+# networks, comma-separated): every throttle counts the client they
+# forward, not the proxy (hotline.net.client_address, ADR 8).
+HOTLINE_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("HOTLINE_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# Rate limits of the public pages and Open311 (hotline.portal.throttle):
+# kind -> (count, window in seconds). Taken atomically before the work.
+HOTLINE_RATE_LIMITS = {
+    "submit-address": (10, 3600),  # portal submissions per client address
+    "submit-mobile": (3, 3600),  # submissions per mobile, portal and Open311
+    "submit-key": (600, 3600),  # Open311 posts per API key
+    "track-fail-address": (20, 3600),  # wrong query codes per address
+    "track-fail-number": (10, 3600),  # wrong query codes per address and case
+}
+
+# Login failures (django-axes, ADR 8): only failures count, per account
+# and address together; after HOTLINE_LOGIN_FAILURES of them that account
+# waits HOTLINE_LOGIN_COOLOFF_MINUTES at that address, and nobody else
+# does. Administrators unlock at once in the administration (Axes → access
+# attempts: delete) or with `manage.py axes_reset_username <name>`.
+AXES_FAILURE_LIMIT = int(os.environ.get("HOTLINE_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HOTLINE_LOGIN_COOLOFF_MINUTES", "5")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Trying again while cooling off does not prolong the wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "hotline.net.client_address"
+AXES_USERNAME_CALLABLE = "hotline.workbench.login.attempted_username"
+AXES_LOCKOUT_CALLABLE = "hotline.workbench.login.cooling_off"
+
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

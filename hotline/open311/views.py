@@ -20,6 +20,7 @@ from hotline.cases import actions
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import WorkflowError
 from hotline.cases.models import Case, Category, Channel, Requester
+from hotline.portal import throttle
 
 from . import records
 from .formats import errors, render
@@ -218,6 +219,13 @@ def _create(request, fmt):
         problems.append(f"first_name and last_name are limited to {NAME_LENGTH} characters.")
     if problems:
         return errors(fmt, 400, *problems)
+    # Per key and per mobile (each post sends that mobile an SMS), taken
+    # atomically before the case is made (hotline.portal.throttle).
+    taken = throttle.take_all(
+        [("submit-key", str(token.pk)), ("submit-mobile", throttle.mobile(data.get("phone", "")))]
+    )
+    if taken is None:
+        return errors(fmt, 429, "Too many requests for this api_key or phone; try again later.")
     try:
         with translation.override("en"), transaction.atomic():
             case = actions.submit_online(
@@ -230,6 +238,7 @@ def _create(request, fmt):
             )
             record_submission(token, case)  # what this key may read back (docs/api.md)
     except WorkflowError as error:
+        throttle.give_back_all(taken)
         return errors(fmt, 400, error.message)
     return render(
         fmt,

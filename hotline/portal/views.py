@@ -54,18 +54,22 @@ def submit(request):
         form = SubmitForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            where = throttle.address(request)
             if data["website"]:
                 form.add_error(None, _("Your request could not be accepted."))
-            elif throttle.exceeded("submit-address", where) or throttle.exceeded(
-                "submit-mobile", data["mobile"]
-            ):
+            elif earlier := IntakeSubmission.objects.filter(token=data["submission"]).first():
+                # Submitted twice: the first one stands, and counts once.
+                request.session[SESSION_SUBMITTED] = {"number": earlier.case.number}
+                return redirect("portal-submitted")
+            elif (
+                taken := throttle.take_all(
+                    [
+                        ("submit-address", throttle.address(request)),
+                        ("submit-mobile", throttle.mobile(data["mobile"])),
+                    ]
+                )
+            ) is None:
                 form.add_error(None, _("Too many requests. Please try again in an hour."))
             else:
-                earlier = IntakeSubmission.objects.filter(token=data["submission"]).first()
-                if earlier is not None:  # submitted twice: the first one stands
-                    request.session[SESSION_SUBMITTED] = {"number": earlier.case.number}
-                    return redirect("portal-submitted")
                 try:
                     with transaction.atomic():
                         case = actions.submit_online(
@@ -77,16 +81,16 @@ def submit(request):
                             attachments=data["photos"],
                         )
                         IntakeSubmission.objects.create(token=data["submission"], case=case)
-                except IntegrityError:
+                except IntegrityError:  # the same form twice at once: one case
+                    throttle.give_back_all(taken)
                     return redirect("portal-submitted")
                 except WorkflowError as error:
+                    throttle.give_back_all(taken)
                     field = {"phone": "mobile", "attachment": "photos"}.get(
                         error.field, error.field
                     )
                     form.add_error(field if field in form.fields else None, error.message)
                 else:
-                    throttle.count("submit-address", where)
-                    throttle.count("submit-mobile", data["mobile"])
                     request.session[SESSION_SUBMITTED] = {
                         "number": case.number,
                         "code": case.query_code,
@@ -137,18 +141,20 @@ def track(request):
         if form.is_valid():
             number = form.cleaned_data["number"].strip().upper()
             where = throttle.address(request)
-            if throttle.exceeded("track-fail-address", where) or throttle.exceeded(
-                "track-fail-number", f"{where}:{number}"
-            ):
+            # Counted as a failure before the code is checked, so parallel
+            # guesses cannot all slip past the limit; a match gives it back.
+            taken = throttle.take_all(
+                [("track-fail-address", where), ("track-fail-number", f"{where}:{number}")]
+            )
+            if taken is None:
                 form.add_error(None, _("Too many attempts. Please try again in an hour."))
                 status = 429
             else:
                 found = Case.objects.filter(number=number).first()
                 if found and matches(form.cleaned_data["code"], found.query_code_hash):
+                    throttle.give_back_all(taken)
                     _remember(request, found)
                     return redirect("portal-tracked")
-                throttle.count("track-fail-address", where)
-                throttle.count("track-fail-number", f"{where}:{number}")
                 # One message whether the number exists or not.
                 form.add_error(None, _("No case matches this number and query code."))
                 status = 404

@@ -1,47 +1,51 @@
-"""Login with throttling of failed attempts.
+"""Login, slowed down after failures by django-axes (ADR 8).
 
-Five failures for one user name, or twenty from one address, within fifteen
-minutes lock further attempts for the rest of that window. Counts live in
-the cache (Redis in production, so every process shares them)."""
+Only failed attempts count, per account and address together
+(AXES_LOCKOUT_PARAMETERS): after AXES_FAILURE_LIMIT of them that account
+waits AXES_COOLOFF_TIME at that address. Successful logins count for
+nothing, so a center behind one NAT logs in at shift change; a stranger's
+wrong passwords make only the stranger wait, never the account's owner at
+another address. The address is hotline.net.client_address (trusted
+proxies); counts are rows in the database, shared by every process, and an
+administrator removes them in the administration to unlock at once."""
 
 from django.contrib.auth.base_user import AbstractBaseUser as User
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.core.cache import cache
-from django.utils.translation import gettext as _
-
-WINDOW_SECONDS = 15 * 60
-MAX_PER_USERNAME = 5
-MAX_PER_ADDRESS = 20
-
-
-def _keys(request):
-    # As Django will read it (NFKC), so "ａｇｅｎｔ" counts as "agent".
-    username = User.normalize_username(request.POST.get("username", "")).strip().casefold()
-    address = request.META.get("REMOTE_ADDR", "")
-    return (
-        (f"login-fail:user:{username}", MAX_PER_USERNAME),
-        (f"login-fail:addr:{address}", MAX_PER_ADDRESS),
-    )
+from django.shortcuts import render
+from django.utils.translation import ngettext
 
 
 class ThrottledLoginView(LoginView):
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        if any((cache.get(key) or 0) >= limit for key, limit in _keys(request)):
-            return self.render_to_response(
-                self.get_context_data(
-                    throttled=_("Too many failed attempts. Please try again in 15 minutes.")
-                ),
-                status=429,
-            )
-        # Counted before the password is checked, so parallel attempts
-        # cannot slip past the limit; a success clears the user's count.
-        for key, _limit in _keys(request):
-            cache.add(key, 0, WINDOW_SECONDS)
-            cache.incr(key)
-        return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        cache.delete(_keys(self.request)[0][0])
-        return super().form_valid(form)
+def attempted_username(request, credentials=None) -> str:
+    """The name an attempt counts against, as Django will read it (NFKC,
+    case-folded), so "ａｇｅｎｔ" and "Agent" count as "agent"."""
+    from django.conf import settings
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    given = (credentials or {}).get(field) or (request.POST.get(field, "") if request else "")
+    return User.normalize_username(str(given)).strip().casefold()
+
+
+def cooling_off(request, original_response=None, credentials=None):
+    """What a login cooling off answers: the login page, 429, saying how
+    long to wait (the account may still log in from anywhere else)."""
+    from django.conf import settings
+
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    message = ngettext(
+        "Too many failed attempts for this account from this address. "
+        "Please wait %(minutes)d minute and try again.",
+        "Too many failed attempts for this account from this address. "
+        "Please wait %(minutes)d minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+    return render(
+        request,
+        "registration/login.html",
+        {"form": AuthenticationForm(request), "throttled": message},
+        status=429,
+    )

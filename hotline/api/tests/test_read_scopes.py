@@ -79,7 +79,8 @@ def test_actions_reach_only_the_cases_a_token_may_read(flow, token):
     case = flow.phone_case()
     _issued, key = token("city_dispatcher", CITY_BUREAU, ["accept"], reads="submitted")
     api = Api(Client(), {"Authorization": f"Bearer {key}"})
-    assert api.post(f"/cases/{case.number}/accept", {"mode": "public"}).status_code == 404
+    body = {"mode": "public", "expected_version": case.version}
+    assert api.post(f"/cases/{case.number}/accept", body).status_code == 404
     case.refresh_from_db()
     assert case.state == "screening"
 
@@ -126,7 +127,11 @@ def test_a_submitted_scope_token_of_a_masked_role_reads_its_case_masked(flow, to
 
 @pytest.mark.parametrize(
     ("actions", "reads"),
-    [(["submit_online"], "submitted"), (["register", "forward"], "submitted"), (["accept"], "unit")],
+    [
+        (["submit_online"], "submitted"),
+        (["register", "forward"], "submitted"),
+        (["accept"], "unit"),
+    ],
 )
 def test_tokens_issued_before_read_scopes_keep_what_they_need(db, token, actions, reads):
     """The migration: a key that only submits now reads only what it
