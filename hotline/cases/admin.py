@@ -1,5 +1,12 @@
 """Cases in the admin are for looking, not editing: every change to a case
-goes through the workflow's verbs, so the history stays complete."""
+goes through the workflow's verbs, so the history stays complete.
+
+And only at what a case is, never at what it says (D8): no role grants an
+administrator the requester or the case's words, so the admin shows a case's
+number, channel, category, state, dates and flags, its deadlines and the
+actions of its timeline, but not its content, location, result, rating
+comment, requester, replies or the notes and reasons of its events. Staff
+read those in the workbench, as their role there allows."""
 
 from django.contrib import admin
 
@@ -41,7 +48,7 @@ class ClockInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = Event
-    fields = ["at", "action", "actor", "actor_unit", "details"]
+    fields = ["at", "action", "actor", "actor_unit"]  # not the details: reasons, notes, texts
 
 
 @admin.register(Case)
@@ -59,6 +66,29 @@ class CaseAdmin(ViewOnlyAdmin):
     list_filter = ["state", "channel", "handling_mode", "flag_overdue", "flag_lapsed"]
     search_fields = ["number"]
     inlines = [ClockInline, EventInline]
+    # What a case is; the fields left out are personal (D8).
+    fields = [
+        "number",
+        "channel",
+        "category",
+        "state",
+        "handling_mode",
+        "internal_reason",
+        "refusal_reason",
+        "city_final_review",
+        "disclosure_allowed",
+        "published",
+        "received_at",
+        "closed_at",
+        "flag_overdue",
+        "flag_lapsed",
+        "flag_repeat",
+        "declined_timely_replies",
+        "satisfaction",
+        "rated_at",
+        "policy",
+        "version",
+    ]
 
 
 @admin.register(Violation)

@@ -1,44 +1,33 @@
 """What the public may see of a case (R9, D8).
 
 Published cases never show the requester's name, phone, ID number or
-address, and mobile and ID numbers inside the free text are masked; internal
-cases never appear at all. The portal and the API read cases only through
+address, and personal numbers and e-mail addresses inside the free text are
+masked, however they are written (hotline.cases.masking); internal cases
+never appear at all. The portal and the API read cases only through
 here.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from .masking import Masker, mask
 from .models import Assignment, Case, HandlingMode
 
-MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![\dA-Za-z])")
-LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)")
-
-
-def mask(text: str, *, names: tuple[str, ...] = (), secrets: tuple[str, ...] = ()) -> str:
-    """Mask ID, mobile and landline numbers anywhere, the given names to
-    their first character, and the given secrets (the requester's own
-    address, phone, ID number and email) entirely."""
-    for secret in sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True):
-        text = text.replace(secret, "[已隐去]")
-    text = ID_NUMBER.sub(lambda m: m.group(1) + "********" + m.group(2), text)
-    text = MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
-    text = LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
-    for name in names:
-        if len(name) >= 2:
-            text = text.replace(name, name[0] + "*" * (len(name) - 1))
-    return text
+__all__ = ["PublicRecord", "mask", "mask_for", "public_record", "public_records", "published_cases"]
 
 
 def mask_for(requester) -> Callable[[str], str]:
-    """mask() hiding this requester's name and their own details."""
-    names = (requester.name,)
-    secrets = (requester.address, requester.phone, requester.id_number, requester.email)
-    return lambda text: mask(text, names=names, secrets=secrets)
+    """mask() hiding this requester's name and their own details, in every
+    spelling hotline.cases.masking can derive (D8)."""
+    return Masker(
+        names=(requester.name,),
+        phones=(requester.phone,),
+        id_numbers=(requester.id_number,),
+        emails=(requester.email,),
+        addresses=(requester.address,),
+    )
 
 
 def published_cases():

@@ -45,10 +45,10 @@ from . import case_actions
 from .countdown import countdown
 from .forms import IntakeForm, PlanForm, VersionedForm
 from .models import IntakeSubmission
+from .privacy import FULL_REQUESTER_ROLES, text_for
 from .queues import PAGE, tasks
 
 STATUS_CODES = {NotAllowed: 403, WrongState: 409, CaseChanged: 409, InvalidInput: 400}
-FULL_REQUESTER_ROLES = (Role.AGENT, Role.DISPATCHER, Role.REVIEWER, Role.HANDLER, Role.LEADER)
 
 
 def _acting(request):
@@ -131,13 +131,16 @@ def queue(request):
 def case_list(request):
     """Every case the acting unit may see, newest first, with keyset
     pagination (no count, no offset: as fast on page 1,000 as on page 1)."""
+    acting, visible = _cases(request)
     cases = (
-        _filtered(request, _cases(request)[1])
-        .select_related("category")
+        _filtered(request, visible)
+        .select_related("category", "requester")
         .order_by("-received_at", "-id")
     )
     cases = filters.before(cases, request.GET.get("before"), "received_at")
     page = list(cases[: PAGE + 1])
+    for case in page:
+        case.hide = text_for(case, acting.role)  # D8
     following = None
     if len(page) > PAGE:
         last = page[PAGE - 1]
@@ -182,6 +185,8 @@ def _detail_context(request, case, acting, failed=None):
         "case": case,
         "acting": acting,
         "full_requester": acting.role in FULL_REQUESTER_ROLES,
+        # The case's free text as the role may read it (D8).
+        "hide": text_for(case, acting.role),
         "parts": case.parts.select_related("holder_bureau").prefetch_related(
             "assignments__unit", "assignments__replies__reviewed_by"
         ),

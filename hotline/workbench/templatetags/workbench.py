@@ -2,6 +2,7 @@ from django import template
 
 from hotline.cases.labels import EVENT_LABELS, STATE_LABELS
 from hotline.cases.rating import without_rating_link
+from hotline.workbench import privacy
 
 register = template.Library()
 
@@ -31,6 +32,12 @@ def staff_text(text):
     """A message to the requester as staff may read it: without the rating
     link, which is the requester's alone (D9)."""
     return without_rating_link(text)
+
+
+@register.filter
+def shown(text, hide):
+    """Free text as the acting role may read it (D8): `{{ x|shown:hide }}`."""
+    return privacy.shown(text, hide)
 
 
 @register.filter
