@@ -124,7 +124,8 @@ def _assignments(queryset):
 )
 def case_assignments(request, number: str = CaseNumber):
     case = visible_case(request, number)
-    return [out.assignment(a) for a in _assignments(case.assignments.order_by("part", "id"))]
+    who = caller(request)
+    return [out.assignment(a, who) for a in _assignments(case.assignments.order_by("part", "id"))]
 
 
 @router.get("/cases/{number}/clocks", response=list[ClockOut], summary="A case's deadlines")
@@ -161,7 +162,7 @@ def list_assignments(request, query: Query[AssignmentQuery]):
     rows, following = pagination.page(
         _assignments(assignments), order="-id", cursor=query.cursor, limit=query.limit
     )
-    return {"items": [out.assignment(a) for a in rows], "next_cursor": following}
+    return {"items": [out.assignment(a, who) for a in rows], "next_cursor": following}
 
 
 @router.get("/assignments/{assignment_id}", response=AssignmentOut, summary="One assignment")
@@ -169,7 +170,7 @@ def get_assignment(request, assignment_id: int = PathId):
     assignment = _assignments(Assignment.objects.filter(pk=assignment_id)).first()
     if assignment is None or not visible(request).filter(pk=assignment.case_id).exists():
         raise Http404
-    return out.assignment(assignment)
+    return out.assignment(assignment, caller(request))
 
 
 @router.get("/units", response=list[UnitOut], summary="Units")

@@ -74,17 +74,18 @@ def case_summary(case: Case) -> dict:
 
 
 def case_detail(case: Case, caller: Caller) -> dict:
+    hide = _words_for(case, caller)
     return {
         **case_summary(case),
-        "content": case.content,
-        "location": case.location,
+        "content": hide(case.content),
+        "location": hide(case.location),
         "disclosure_allowed": case.disclosure_allowed,
         "internal_reason": case.internal_reason,
         "refusal_reason": case.refusal_reason,
         "city_final_review": case.city_final_review,
-        "result": case.result,
+        "result": hide(case.result),
         "satisfaction": case.satisfaction,
-        "rating_comment": case.rating_comment,
+        "rating_comment": hide(case.rating_comment),
         "rated_at": case.rated_at,
         "policy_id": case.policy_id,
         "requester": requester(case, caller),
@@ -92,7 +93,7 @@ def case_detail(case: Case, caller: Caller) -> dict:
             {
                 "id": p.pk,
                 "number": p.number,
-                "description": p.description,
+                "description": hide(p.description),
                 "state": p.state,
                 "holder_bureau": unit_ref(p.holder_bureau),
                 "received_at": p.received_at,
@@ -102,11 +103,11 @@ def case_detail(case: Case, caller: Caller) -> dict:
         "escalations": [
             {
                 "id": e.pk,
-                "summary": e.summary,
+                "summary": hide(e.summary),
                 "main_recipient": unit_ref(e.main_recipient),
                 "copy_recipients": [unit_ref(u) for u in e.copy_recipients.all()],
                 "sent_at": e.sent_at,
-                "outcome": e.outcome,
+                "outcome": hide(e.outcome),
                 "outcome_at": e.outcome_at,
             }
             for e in case.escalations.select_related("main_recipient").prefetch_related(
@@ -116,7 +117,8 @@ def case_detail(case: Case, caller: Caller) -> dict:
     }
 
 
-def assignment(a: Assignment) -> dict:
+def assignment(a: Assignment, caller: Caller) -> dict:
+    hide = _words_for(a.case, caller)
     return {
         "id": a.pk,
         "case": a.case.number,
@@ -128,23 +130,23 @@ def assignment(a: Assignment) -> dict:
         "dispatched_at": a.dispatched_at,
         "state": a.state,
         "return_rejected": a.return_rejected,
-        "instruction": a.instruction,
-        "contribution": a.contribution,
+        "instruction": hide(a.instruction),
+        "contribution": hide(a.contribution),
         "redo_count": a.redo_count,
         "flag_lapsed": a.flag_lapsed,
         "replies": [
             {
                 "id": r.pk,
-                "content": r.content,
-                "remaining_problems": r.remaining_problems,
-                "measures": r.measures,
+                "content": hide(r.content),
+                "remaining_problems": hide(r.remaining_problems),
+                "measures": hide(r.measures),
                 "recommend_nonpublication": r.recommend_nonpublication,
-                "nonpublication_reason": r.nonpublication_reason,
+                "nonpublication_reason": hide(r.nonpublication_reason),
                 "is_redo": r.is_redo,
                 "drafted_at": r.drafted_at,
                 "approved_at": r.approved_at,
                 "review_decision": r.review_decision,
-                "review_reasons": r.review_reasons,
+                "review_reasons": hide(r.review_reasons),
                 "reviewed_at": r.reviewed_at,
             }
             for r in a.replies.all()
@@ -152,7 +154,7 @@ def assignment(a: Assignment) -> dict:
     }
 
 
-ASSIGNMENT_RELATED = ("case", "part", "unit", "dispatched_by")
+ASSIGNMENT_RELATED = ("case__requester", "part", "unit", "dispatched_by")
 
 
 def clock(c: Clock) -> dict:
@@ -179,6 +181,14 @@ def clock(c: Clock) -> dict:
         "breached_at": c.breached_at,
         "cancelled_at": c.cancelled_at,
     }
+
+
+def _words_for(case: Case, caller: Caller):
+    """The case's free text as the caller's role may read it: masked for the
+    roles that see the requester masked, as on the case page (D8)."""
+    if caller.sees_requester:
+        return lambda text: text
+    return mask_for(case.requester)
 
 
 def _requester_words(text: str, case: Case, caller: Caller) -> str:

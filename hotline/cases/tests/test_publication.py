@@ -1,5 +1,7 @@
 """What the public sees, and the requester's rating (D8, D9, R9)."""
 
+import io
+
 import pytest
 
 from hotline.cases import actions
@@ -98,3 +100,21 @@ def test_a_dissatisfied_rating_lets_the_bureau_open_a_redo_D9(flow, clock):
     flow.close(case)
     case.refresh_from_db()
     assert case.state == "closed" and case.published and "已更换灯具" in case.result
+
+
+def test_the_search_index_of_earlier_cases_is_masked_again_D8(flow, clock):
+    """D8: cases indexed by an older, weaker mask are re-masked by
+    `manage.py remask_search_index`, so public search no longer finds them
+    by the requester's phone written with spaces."""
+    from django.core.management import call_command
+
+    from hotline.cases.models import Case
+    from hotline.cases.search import search
+
+    case = closed_case(flow, clock, "我叫王小明，电话138 0591 2345，楼下噪音。")
+    Case.objects.filter(pk=case.pk).update(search_text="我 叫 王小明 电话 138 0591 2345 楼下 噪音")
+    assert search(published_cases(), "138 0591 2345").exists()
+    call_command("remask_search_index", stdout=io.StringIO())
+    assert not search(published_cases(), "138 0591 2345").exists()
+    assert not search(published_cases(), "王小明").exists()
+    assert search(published_cases(), "噪音").exists()

@@ -1,0 +1,46 @@
+"""Rebuild every case's search text with the current mask (D8).
+
+The index holds each case's content and location as the public would read
+them (hotline.cases.actions._new_case). When the mask learns new forms, the
+cases registered before still carry the old masked text: run this once after
+such an upgrade so that public search finds none of them by those forms."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from hotline.cases.models import Case
+from hotline.cases.publication import mask_for
+from hotline.cases.search import segment
+
+BATCH = 500
+
+
+def remask_search_index() -> int:
+    """Re-mask every case's search text; the number of cases changed."""
+    changed = 0
+    cases = Case.objects.select_related("requester").only(
+        "id", "content", "location", "search_text", "requester"
+    )
+    last = 0
+    while True:
+        batch = list(cases.filter(pk__gt=last).order_by("pk")[:BATCH])
+        if not batch:
+            return changed
+        stale = []
+        for case in batch:
+            text = segment(*map(mask_for(case.requester), (case.content, case.location)))
+            if text != case.search_text:
+                case.search_text = text
+                stale.append(case)
+        with transaction.atomic():
+            Case.objects.bulk_update(stale, ["search_text"])
+        changed += len(stale)
+        last = batch[-1].pk
+
+
+class Command(BaseCommand):
+    help = "Rebuild every case's search text with the current mask (D8)."
+
+    def handle(self, *args, **options):
+        changed = remask_search_index()
+        self.stdout.write(f"{changed} cases re-masked in the search index.")
