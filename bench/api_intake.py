@@ -82,6 +82,8 @@ def main() -> int:
         "HOTLINE_ENV": "production",
         "SECRET_KEY": "bench-only",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "HOTLINE_PUBLIC_URL": "http://127.0.0.1",
+        "HOTLINE_HTTPS": "0",  # gunicorn over plain HTTP on the loopback
         "HOTLINE_OUTBOX": "log",
         "REDIS_URL": "redis://127.0.0.1:6379/14",
         "LOG_LEVEL": "WARNING",

@@ -62,27 +62,32 @@ INSTALLED_APPS = [
     "hotline.health",
     "template_partials",
     "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
+    "csp",
     "huey.contrib.djhuey",
-]
     "axes",  # failed logins, per account and address (ADR 8)
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "hotline.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hotline.middleware.ChineseUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads the form).
+    "hotline.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers a login that is cooling off.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
     # Static files straight from the app server, compressed and cached:
     # government networks often have no CDN and no separate web server.
-    # Last, as django-axes requires: answers a login that is cooling off.
-    "axes.middleware.AxesMiddleware",
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "hotline.urls"
@@ -133,20 +138,15 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisation.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses an account and address cooling off (ADR 8).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "hotline.organisation.backends.AdministratorRoleBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "queue"
-    # First: refuses an account and address cooling off (ADR 8).
-    "axes.backends.AxesStandaloneBackend",
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR
 # networks, comma-separated): every throttle counts the client they
 # forward, not the proxy (hotline.net.client_address, ADR 8).
@@ -179,6 +179,17 @@ AXES_CLIENT_IP_CALLABLE = "hotline.net.client_address"
 AXES_USERNAME_CALLABLE = "hotline.workbench.login.attempted_username"
 AXES_LOCKOUT_CALLABLE = "hotline.workbench.login.cooling_off"
 
+AUTH_PASSWORD_VALIDATORS = [
+    # Not like the user name, the name or the email (Django's messages are
+    # translated into Chinese in its own catalogue).
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "name", "email")},
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -281,10 +292,20 @@ HOTLINE_CHANNELS = {
 
 # Uploads: scanned faxes and photos (images and PDF, checked by content).
 HOTLINE_MAX_ATTACHMENT_BYTES = int(os.environ.get("HOTLINE_MAX_ATTACHMENT_BYTES", 10 * 2**20))
+# A request whose body is larger is refused (413) before it is read.
+HOTLINE_MAX_REQUEST_BYTES = int(os.environ.get("HOTLINE_MAX_REQUEST_BYTES", 20 * 2**20))
 DATA_UPLOAD_MAX_MEMORY_SIZE = HOTLINE_MAX_ATTACHMENT_BYTES + 2**20
 
-# Where the public portal is reached, for links in messages to requesters.
-HOTLINE_PUBLIC_URL = os.environ.get("HOTLINE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the public portal is reached, for links in messages to requesters:
+# required in production, where a default would make every link sent dead.
+HOTLINE_PUBLIC_URL = os.environ.get("HOTLINE_PUBLIC_URL", "").rstrip("/")
+if not HOTLINE_PUBLIC_URL:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "HOTLINE_PUBLIC_URL must be set in production (HOTLINE_ENV=production): "
+            "the address citizens reach the portal at, e.g. https://12345.example.gov.cn"
+        )
+    HOTLINE_PUBLIC_URL = "http://127.0.0.1:8000"
 
 # Case numbers: prefix + received date + sequence, e.g. FZ2026112600123.
 HOTLINE_CASE_PREFIX = os.environ.get("HOTLINE_CASE_PREFIX", "FZ")
@@ -294,10 +315,56 @@ SESSION_COOKIE_HTTPONLY = True
 # API key, shown once, which must not travel back and forth in the browser.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "hotline.errors.csrf_failure"
+# A staff session ends after this long without a request (8 hours: a shift);
+# every request starts the count again. On a shared computer the login form
+# also ends it when the browser closes (hotline.workbench.sessions).
+SESSION_COOKIE_AGE = int(os.environ.get("HOTLINE_SESSION_IDLE_SECONDS", 8 * 3600))
+SESSION_SAVE_EVERY_REQUEST = True
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Served over HTTPS (the default in production; HOTLINE_HTTPS=0 for a plain
+# HTTP intranet): plain HTTP is redirected, and browsers are told to use
+# HTTPS only (HSTS). /healthz stays reachable over HTTP for probes.
+HOTLINE_HTTPS = os.environ.get("HOTLINE_HTTPS", "1" if PRODUCTION else "0") == "1"
+if HOTLINE_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("HOTLINE_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("HOTLINE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("HOTLINE_HSTS_PRELOAD") == "1"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# Behind a reverse proxy that ends TLS: the header it sets on HTTPS requests,
+# e.g. HOTLINE_PROXY_SSL_HEADER=X-Forwarded-Proto (its value must be "https").
+# Only with a proxy that always sets or strips it, or clients could forge it.
+_PROXY_SSL_HEADER = os.environ.get("HOTLINE_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+# Preloading is a separate commitment (browsers' built-in lists, hard to
+# undo): not asked for unless HOTLINE_HSTS_PRELOAD=1, so not warned about.
+SILENCED_SYSTEM_CHECKS = [] if os.environ.get("HOTLINE_HSTS_PRELOAD") == "1" else ["security.W021"]
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images
+# only from this site, nothing inline; no frames, no plugins, forms post
+# here. Inline SVG bars use attributes, not style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

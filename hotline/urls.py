@@ -17,3 +17,9 @@ urlpatterns = [
     path("api/v1/", include("hotline.api.urls")),
     path("", include("hotline.health.urls")),
 ]
+
+# Errors answer in the format of where they happened (hotline.errors).
+handler400 = "hotline.errors.bad_request"
+handler403 = "hotline.errors.permission_denied"
+handler404 = "hotline.errors.page_not_found"
+handler500 = "hotline.errors.server_error"

@@ -55,12 +55,25 @@ EscalationId = Path(..., ge=1, le=MAX_ID)
 
 
 def _act(
-    request: HttpRequest, action: str | list[str], run: Callable, *, status: int = 200
+    request: HttpRequest,
+    payload,
+    action: str | list[str],
+    run: Callable,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
-    """Run `run(actor)`, a verb call, once per key."""
+    """Run `run(actor)`, a verb call, once per key. An action on a case
+    needs the version the caller acted on: without it a retry with a fresh
+    key (or a second client) would do again what was done (a second
+    classification, a second escalation), where a stale version is refused."""
     who = caller(request)
     for name in [action] if isinstance(action, str) else action:
         who.may(name)
+    if isinstance(payload, Versioned) and payload.expected_version is None:
+        raise Problem(
+            "validation_error",
+            errors=[field_error("expected_version", "Field required: the case version.")],
+        )
 
     def respond():
         fresh = Case.objects.select_related("requester", "category").get(pk=_case_id(run(who.user)))
@@ -129,6 +142,7 @@ def register(request, payload: RegisterIn):
     r = payload.requester
     return _act(
         request,
+        payload,
         # Forwarding in the same call is the action forward too.
         ["register", "forward"] if payload.forward else "register",
         lambda actor: _submitted(
@@ -161,6 +175,7 @@ def forward(request, payload: Versioned, number: str = CaseNumber):
     case = visible_case(request, number)
     return _act(
         request,
+        payload,
         "forward",
         lambda actor: verbs.forward_case(
             actor=actor, case=case, expected_version=payload.expected_version
@@ -173,6 +188,7 @@ def accept(request, payload: AcceptIn, number: str = CaseNumber):
     case = visible_case(request, number)
     return _act(
         request,
+        payload,
         "accept",
         lambda actor: verbs.accept_case(
             actor=actor,
@@ -188,6 +204,7 @@ def refuse(request, payload: RefuseIn, number: str = CaseNumber):
     case = visible_case(request, number)
     return _act(
         request,
+        payload,
         "refuse",
         lambda actor: verbs.refuse_case(
             actor=actor,
@@ -204,6 +221,7 @@ def decline_repeat(request, payload: NoteIn, number: str = CaseNumber):
     case = visible_case(request, number)
     return _act(
         request,
+        payload,
         "decline_repeat",
         lambda actor: verbs.decline_repeat(
             actor=actor, case=case, note=payload.note, expected_version=payload.expected_version
@@ -216,6 +234,7 @@ def classify(request, payload: ClassifyIn, number: str = CaseNumber):
     case = visible_case(request, number)
     return _act(
         request,
+        payload,
         "classify",
         lambda actor: verbs.classify_case(
             actor=actor,
@@ -240,6 +259,7 @@ def dispatch(request, payload: DispatchCaseIn, number: str = CaseNumber):
     plans = [_plan(p, f"parts.{i}.") for i, p in enumerate(payload.parts)]
     return _act(
         request,
+        payload,
         _dispatch_actions(payload.parts),
         lambda actor: verbs.dispatch_case(
             actor=actor, case=case, parts=plans, expected_version=payload.expected_version
@@ -257,6 +277,7 @@ def dispatch_part(
     plan = _plan(payload)
     return _act(
         request,
+        payload,
         _dispatch_actions([payload]),
         lambda actor: verbs.dispatch_part(
             actor=actor, part=part, plan=plan, expected_version=payload.expected_version
@@ -270,6 +291,7 @@ def request_take_back(request, payload: ReasonIn, number: str = CaseNumber, part
     suggested = _unit(payload.suggested_unit, "suggested_unit")
     return _act(
         request,
+        payload,
         "request_take_back",
         lambda actor: verbs.request_take_back(
             actor=actor,
@@ -288,6 +310,7 @@ def decide_take_back(
     part = visible_case(request, number).parts.get(pk=part_id)
     return _act(
         request,
+        payload,
         "decide_take_back",
         lambda actor: verbs.decide_take_back(
             actor=actor,
@@ -311,6 +334,7 @@ def read(request, payload: Versioned, number: str = CaseNumber, assignment_id: i
     assignment = _assignment(request, number, assignment_id)
     return _act(
         request,
+        payload,
         "read",
         lambda actor: verbs.read_assignment(
             actor=actor, assignment=assignment, expected_version=payload.expected_version
@@ -325,6 +349,7 @@ def instruct(
     assignment = _assignment(request, number, assignment_id)
     return _act(
         request,
+        payload,
         "instruct",
         lambda actor: verbs.instruct_assignment(
             actor=actor,
@@ -342,6 +367,7 @@ def contribute(
     assignment = _assignment(request, number, assignment_id)
     return _act(
         request,
+        payload,
         "contribute",
         lambda actor: verbs.contribute(
             actor=actor,
@@ -359,6 +385,7 @@ def draft_reply(
     assignment = _assignment(request, number, assignment_id)
     return _act(
         request,
+        payload,
         "draft_reply",
         lambda actor: verbs.draft_reply(
             actor=actor,
@@ -383,6 +410,7 @@ def send_back_draft(
     assignment = _assignment(request, number, assignment_id)
     return _act(
         request,
+        payload,
         "send_back_draft",
         lambda actor: verbs.send_back_draft(
             actor=actor,
@@ -400,6 +428,7 @@ def approve_reply(
     assignment = _assignment(request, number, assignment_id)
     return _act(
         request,
+        payload,
         "approve_reply",
         lambda actor: verbs.approve_reply(
             actor=actor, assignment=assignment, expected_version=payload.expected_version
@@ -415,6 +444,7 @@ def return_(
     suggested = _unit(payload.suggested_unit, "suggested_unit")
     return _act(
         request,
+        payload,
         "return",
         lambda actor: verbs.return_assignment(
             actor=actor,
@@ -433,6 +463,7 @@ def decide_return(
     assignment = _assignment(request, number, assignment_id)
     return _act(
         request,
+        payload,
         "decide_return",
         lambda actor: verbs.decide_return(
             actor=actor,
@@ -452,6 +483,7 @@ def review(request, payload: ReviewIn, number: str = CaseNumber, part_id: int = 
     part = visible_case(request, number).parts.get(pk=part_id)
     return _act(
         request,
+        payload,
         "review",
         lambda actor: verbs.review_reply(
             actor=actor,
@@ -471,6 +503,7 @@ def escalate(request, payload: EscalateIn, number: str = CaseNumber):
     copies = _units(payload.copy_recipients, "copy_recipients")
     return _act(
         request,
+        payload,
         "escalate",
         lambda actor: verbs.escalate_case(
             actor=actor,
@@ -493,6 +526,7 @@ def record_coordination(
     escalation = visible_case(request, number).escalations.get(pk=escalation_id)
     return _act(
         request,
+        payload,
         "record_coordination",
         lambda actor: verbs.record_coordination(
             actor=actor,
@@ -508,6 +542,7 @@ def close(request, payload: CloseIn, number: str = CaseNumber):
     case = visible_case(request, number)
     return _act(
         request,
+        payload,
         "close",
         lambda actor: verbs.close_case(
             actor=actor, case=case, result=payload.result, expected_version=payload.expected_version
@@ -520,6 +555,7 @@ def reopen(request, payload: ReopenIn, number: str = CaseNumber):
     case = visible_case(request, number)
     return _act(
         request,
+        payload,
         "reopen",
         lambda actor: verbs.reopen_for_redo(
             actor=actor,

@@ -16,6 +16,7 @@ from django.core.exceptions import (
     RequestDataTooBig,
     SuspiciousOperation,
 )
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -85,6 +86,11 @@ CODES: dict[str, tuple[int, str, str]] = {
     "validation_error": (422, "Some fields are not valid.", "部分字段无效。"),
     "invalid_input": (422, "Some input is not valid.", "部分输入无效。"),
     "server_error": (500, "Something went wrong on our side.", "服务器内部错误。"),
+    "unavailable": (
+        503,
+        "The service is unavailable; try again shortly.",
+        "服务暂时不可用，请稍后再试。",
+    ),
 }
 
 WORKFLOW_CODES = {
@@ -176,6 +182,14 @@ def _suspicious(request, exc: SuspiciousOperation):
     return response(request, "too_large" if isinstance(exc, RequestDataTooBig) else "bad_request")
 
 
+def _unavailable(request, exc):
+    """The database is unreachable: an outage, not a bug (503, retry)."""
+    logger.error("API unavailable on %s: %s", request.path, exc)
+    reply = response(request, "unavailable")
+    reply["Retry-After"] = "30"
+    return reply
+
+
 def _server_error(request, exc):
     logger.exception("API error on %s", request.path, exc_info=exc)
     return response(request, "server_error")
@@ -191,4 +205,6 @@ def install(api) -> None:
     api.add_exception_handler(ObjectDoesNotExist, lambda r, e: response(r, "not_found"))
     api.add_exception_handler(PermissionDenied, lambda r, e: response(r, "forbidden", str(e)))
     api.add_exception_handler(SuspiciousOperation, _suspicious)
+    api.add_exception_handler(OperationalError, _unavailable)
+    api.add_exception_handler(InterfaceError, _unavailable)
     api.add_exception_handler(Exception, _server_error)

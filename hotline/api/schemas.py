@@ -281,13 +281,24 @@ class PolicyOut(Schema):
 # Writes: one body per verb, named as the verb's parameters -------------------
 
 
+def _version_required(schema: dict) -> None:
+    schema.setdefault("required", [])
+    if "expected_version" not in schema["required"]:
+        schema["required"].append("expected_version")
+
+
 class Versioned(Schema):
+    # Required (hotline.api.endpoints_actions._act checks it after the case
+    # is found, so a case the caller cannot see is still a 404).
     expected_version: int | None = Field(
         None,
         ge=1,
         le=2**31,
-        description="The case version you acted on; a stale one is refused (409 case_changed).",
+        description="Required: the case version you acted on; a stale one is refused "
+        "(409 case_changed), a missing one is 422.",
     )
+
+    model_config = {"json_schema_extra": _version_required}
 
 
 class RequesterIn(Schema):
@@ -366,7 +377,10 @@ class DispatchCaseIn(Versioned):
     parts: list[PlanIn] = Field(..., min_length=1, max_length=20)
 
     model_config = {
-        "json_schema_extra": {"examples": [{"expected_version": 3, "parts": [{"sole": 12}]}]}
+        "json_schema_extra": lambda schema: (
+            _version_required(schema),
+            schema.update(examples=[{"expected_version": 3, "parts": [{"sole": 12}]}]),
+        )
     }
 
 

@@ -1,6 +1,9 @@
 """Attachments: scanned faxes and photos, checked by what they contain."""
 
+import uuid
+
 from django.conf import settings
+from django.core.files import File
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
@@ -16,6 +19,25 @@ SIGNATURES = [
     (b"II*\x00", "image/tiff"),  # fax machines scan to TIFF
     (b"MM\x00*", "image/tiff"),
 ]
+
+
+# The extension a file is stored with: that of the type its content shows,
+# never the one the sender's name claims.
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/tiff": ".tif",
+    "image/webp": ".webp",
+}
+
+
+def stored_name(content_type: str | None) -> str:
+    """A name of our own for an upload: random, with the detected type's
+    extension (or none we serve as anything: .bin). The sender's name is
+    kept in the row, for display only."""
+    return f"{uuid.uuid4().hex}{EXTENSIONS.get(content_type or '', '.bin')}"
 
 
 def sniff(head: bytes) -> str | None:
@@ -49,8 +71,8 @@ def attach(case, uploads) -> list[Attachment]:
     return [
         Attachment.objects.create(
             case=case,
-            file=upload,
-            name=upload.name[:200],
+            file=File(upload, name=stored_name(content_type)),
+            name=(upload.name or "")[:200],
             content_type=content_type,
             size=upload.size,
         )

@@ -1,13 +1,27 @@
 """The filters staff and the public narrow case lists with. Parsed by a
 form, so a malformed value is ignored, never an error page."""
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from .search import search
+
+# The dates a period may start or end on: wide enough for any record, narrow
+# enough that a day either side, or a time zone's shift, is still a date
+# (year 1 and year 9999 were server errors).
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+# A row's id fits a signed 64-bit integer (SQLite and PostgreSQL bigint).
+MAX_ID = 2**63 - 1
+
+
+def in_range(day: date | None) -> bool:
+    return day is None or EARLIEST <= day <= LATEST
 
 
 class CaseFilters(forms.Form):
@@ -27,6 +41,21 @@ class CaseFilters(forms.Form):
         # "from" and "to" are keywords in Python; the query string keeps them.
         data["from_date"], data["to_date"] = data.get("from", ""), data.get("to", "")
         super().__init__(data, *args, **kwargs)
+
+    def _clean_day(self, name):
+        day = self.cleaned_data.get(name)
+        if not in_range(day):
+            raise forms.ValidationError(
+                _("Choose a date between %(first)s and %(last)s.")
+                % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()}
+            )
+        return day
+
+    def clean_from_date(self):
+        return self._clean_day("from_date")
+
+    def clean_to_date(self):
+        return self._clean_day("to_date")
 
     def values(self) -> dict:
         self.is_valid()
@@ -66,7 +95,15 @@ def before(cases, value: str | None, field: str):
         key = int(pk)
     except (ValueError, TypeError):
         return cases
-    if moment is None:
+    if moment is None or not -MAX_ID <= key <= MAX_ID:
+        return cases
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    try:
+        moment.astimezone(UTC)  # as the database will be asked
+    except (OverflowError, ValueError):
+        return cases
+    if not in_range(moment.date()):
         return cases
     return cases.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": key}))
 
@@ -79,11 +116,11 @@ def whole_number(value, default: int, low: int, high: int) -> int:
 
 
 def month(value):
-    """ "2026-11" as the first day of that month, else None."""
-    from datetime import date
-
+    """ "2026-11" as the first day of that month, else None (also for a
+    month outside EARLIEST to LATEST)."""
     try:
         year, number = (int(part) for part in str(value).split("-")[:2])
-        return date(year, number, 1)
+        first = date(year, number, 1)
     except (TypeError, ValueError):
         return None
+    return first if in_range(first) else None

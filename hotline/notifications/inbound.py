@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from hotline.cases.attachments import sniff, stored_name
 from hotline.cases.workflow import FINISHED_CASE_STATES
 
 from .models import InboundAttachment, InboundMessage
@@ -84,9 +85,11 @@ def receive(*, channel, external_id, sender, text, received_at=None, subject="",
                 case=case,
             )
             for name, content_type, data in files:
+                # Stored under a name of ours with the type its content
+                # shows; the sender's name and claimed type are for display.
                 InboundAttachment.objects.create(
                     message=message,
-                    file=ContentFile(data, name=name),
+                    file=ContentFile(data, name=stored_name(sniff(data[:16]))),
                     name=name[:200],
                     content_type=content_type,
                 )

@@ -43,7 +43,8 @@ class Message(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10)
-    recipient = models.CharField(_("recipient"), max_length=200)
+    # As long as any address the requester may give (an email: 254).
+    recipient = models.CharField(_("recipient"), max_length=254)
     text = models.TextField(_("text"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -175,7 +176,7 @@ class InboundMessage(models.Model):
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     external_id = models.CharField(_("message id"), max_length=200)
-    sender = models.CharField(_("sender"), max_length=200)
+    sender = models.CharField(_("sender"), max_length=254)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     text = models.TextField(_("text"))
     received_at = models.DateTimeField(_("received at"))

@@ -9,12 +9,15 @@ from pathlib import Path
 
 import xlsxwriter
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hotline.cases.filters import in_range
 from hotline.cases.models import Category
 from hotline.organisation.models import Unit, User
 
@@ -147,10 +150,56 @@ def xlsx(title: str, data: dict) -> bytes:
     return out.getvalue()
 
 
+def existing(office: Unit, start: date, end: date) -> Bulletin | None:
+    """The bulletin already published for `office`'s area and this period."""
+    return (
+        Bulletin.objects.filter(
+            office__kind=Unit.Kind.EFFICIENCY_OFFICE,
+            office__level=office.level,
+            office__district=office.district_id,
+            period_start=start,
+            period_end=end,
+        )
+        .select_related("published_by")
+        .first()
+    )
+
+
+def _already(bulletin: Bulletin) -> ValidationError:
+    return ValidationError(
+        _(
+            "The bulletin for this period already exists: %(title)s, "
+            "published on %(day)s by %(name)s."
+        )
+        % {
+            "title": bulletin.title,
+            "day": timezone.localtime(bulletin.published_at).date().isoformat(),
+            "name": bulletin.published_by.name or bulletin.published_by.get_username(),
+        },
+        code="exists",
+    )
+
+
+@transaction.atomic
 def publish(*, actor: User, office: Unit, start: date, end: date) -> Bulletin:
-    """Compute, render and archive a bulletin of `office`'s area."""
+    """Compute, render and archive a bulletin of `office`'s area: only for a
+    period that has ended, and once per area and period (R11)."""
     if office.kind != Unit.Kind.EFFICIENCY_OFFICE or not supervises(actor, office):
         raise PermissionDenied
+    if not (in_range(start) and in_range(end)) or start > end:
+        raise ValidationError(_("Choose a month."), code="period")
+    if end >= timezone.localdate():
+        raise ValidationError(
+            _("A bulletin covers a finished period: %(end)s has not ended yet.")
+            % {"end": end.isoformat()},
+            code="unfinished",
+        )
+    # Two supervisors publishing at once: the second waits here, then finds
+    # the first one's bulletin.
+    Unit.objects.select_for_update().filter(pk=office.pk).first()
+    earlier = existing(office, start, end)
+    if earlier is not None:
+        raise _already(earlier)
     district = office.district if office.level == Unit.Level.DISTRICT else None
     area = district.name if district else "福州市"
     title = f"{area}12345便民服务热线工作通报（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）"
@@ -167,5 +216,11 @@ def publish(*, actor: User, office: Unit, start: date, end: date) -> Bulletin:
     )
     bulletin.pdf.save(f"{stem}.pdf", ContentFile(pdf(title, data, start, end)), save=False)
     bulletin.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx(title, data)), save=False)
-    bulletin.save()
+    try:
+        with transaction.atomic():
+            bulletin.save()
+    except IntegrityError:
+        bulletin.pdf.delete(save=False)
+        bulletin.xlsx.delete(save=False)
+        raise _already(existing(office, start, end)) from None
     return bulletin

@@ -108,6 +108,11 @@ class Bulletin(models.Model):
 
     class Meta:
         ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "period_start", "period_end"], name="one_bulletin_per_period"
+            )
+        ]
         verbose_name = _("bulletin")
         verbose_name_plural = _("bulletins")
 

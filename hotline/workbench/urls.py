@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("switch/", views.switch, name="switch"),
+    path("password/", views.PasswordChange.as_view(), name="password-change"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/<casenumber:number>/", views.case_detail, name="case-detail"),
     path("cases/<casenumber:number>/print/", views.case_print, name="case-print"),

@@ -8,13 +8,18 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.views import PasswordChangeView
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hotline.calendar.services import database_calendar
@@ -441,7 +446,23 @@ def switch(request):
     key = request.POST.get("acting", "")
     if any(a.key == key for a in acting_module.choices(request.user)):
         request.session[acting_module.SESSION_KEY] = key
-    return redirect(request.POST.get("next") or "queue")
+    # Back to the page the menu was on: only a path of this site, never
+    # another site or a javascript: or data: address.
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return redirect("queue")
+
+
+class PasswordChange(SuccessMessageMixin, PasswordChangeView):
+    """Staff change their own password (the validators of
+    AUTH_PASSWORD_VALIDATORS apply); the session stays logged in."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("queue")
+    success_message = gettext_lazy("Your password has been changed.")
 
 
 @login_required
@@ -503,11 +524,18 @@ def publish_bulletin(request):
     if acting.role != Role.SUPERVISOR:
         raise PermissionDenied
     month = filters.month(request.POST.get("month"))
-    if month is None:
-        messages.error(request, _("Choose a month."))
-        return redirect("supervision")
-    last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    bulletin = bulletins.publish(actor=request.user, office=acting.unit, start=month, end=last)
+    try:
+        if month is None:
+            raise ValidationError(_("Choose a month."))
+        last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        bulletin = bulletins.publish(actor=request.user, office=acting.unit, start=month, end=last)
+    except ValidationError as error:
+        # Not a month, not over yet, or published already: say which, on
+        # the page the form is on.
+        messages.error(request, error.messages[0])
+        response = supervision(request)
+        response.status_code = 400
+        return response
     messages.success(request, _("Published: %(title)s") % {"title": bulletin.title})
     return redirect("supervision")
 
@@ -525,11 +553,18 @@ def bulletin_file(request, pk, kind):
 
 
 def _period(request):
+    """The period asked for, this month so far by default, and the status
+    to answer with: 400 when a date was given but is not one we count
+    (malformed, or outside the years a period may cover)."""
     today = timezone.localdate()
-    values = filters.CaseFilters(request.GET).values()
+    form = filters.CaseFilters(request.GET)
+    values = form.values()
     start = values.get("from_date") or today.replace(day=1)
     end = values.get("to_date") or today
-    return start, end
+    refused = [e for name in ("from_date", "to_date") for e in form.errors.get(name, [])]
+    if refused:
+        messages.error(request, refused[0])
+    return start, end, 400 if refused else 200
 
 
 @login_required
@@ -539,7 +574,7 @@ def dashboard(request):
     acting = _acting(request)
     if acting.role != Role.SUPERVISOR:
         raise PermissionDenied(_("This view is for efficiency office supervisors."))
-    start, end = _period(request)
+    start, end, status = _period(request)
     units = (
         Unit.objects.filter(district=acting.unit.district)
         if acting.unit.level == Unit.Level.DISTRICT
@@ -560,6 +595,7 @@ def dashboard(request):
             "sort": sort,
             "months": monthly(),
         },
+        status=status,
     )
 
 
@@ -572,7 +608,7 @@ def drill(request):
     measure = request.GET.get("measure")
     if measure not in MEASURES or not supervises(request.user, unit):
         raise Http404
-    start, end = _period(request)
+    start, end, status = _period(request)
     rows, cases = dashboard_drill(measure, unit, start, end)
     return render(
         request,
@@ -585,6 +621,7 @@ def drill(request):
             "start": start,
             "end": end,
         },
+        status=status,
     )
 
 
@@ -595,12 +632,20 @@ def decide_warning_view(request, pk):
     acting = _acting(request)
     if acting.role != Role.SUPERVISOR:
         raise PermissionDenied
-    warning = get_object_or_404(Warning, pk=pk, decision=Warning.Decision.PROPOSED)
-    decide_warning(
-        actor=request.user,
-        warning=warning,
-        issue=request.POST.get("decision") == "issue",
-        note=request.POST.get("note", "")[:500],
-    )
+    warning = get_object_or_404(Warning, pk=pk)
+    try:
+        decide_warning(
+            actor=request.user,
+            warning=warning,
+            issue=request.POST.get("decision") == "issue",
+            note=request.POST.get("note", "")[:500],
+        )
+    except ValidationError:
+        # Another supervisor decided it first (or a double submit): as a
+        # changed case, say so and show the page as it is now.
+        messages.warning(
+            request, _("This warning has been decided meanwhile. Reload to see it now.")
+        )
+        return redirect("supervision")
     messages.success(request, _("Done."))
     return redirect("supervision")

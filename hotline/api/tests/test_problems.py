@@ -4,6 +4,8 @@ Chinese and English, and the fields named."""
 from django.conf import settings
 from django.test import Client
 
+from hotline.cases.models import Case
+
 CITY_BUREAU = "福州市信访局"
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "message_en", "message_zh", "instance"}
 
@@ -39,17 +41,19 @@ def test_a_stale_version_is_a_conflict(flow, api_as):
 def test_an_action_the_stage_does_not_allow(flow, api_as):
     case = flow.phone_case()
     api = api_as("city_dispatcher", CITY_BUREAU, ["classify"])
-    problem(api.post(f"/cases/{case.number}/classify", {"mode": "public"}), 409, "wrong_state")
+    body = {"mode": "public", "expected_version": case.version}
+    problem(api.post(f"/cases/{case.number}/classify", body), 409, "wrong_state")
 
 
 def test_the_verbs_own_message_is_the_detail_in_the_chosen_language(flow, api_as):
     flow_case = flow.phone_case()
     api = api_as("city_reviewer", CITY_BUREAU, ["accept"])
-    chinese = problem(api.post(f"/cases/{flow_case.number}/accept"), 403, "not_allowed")
+    version = {"expected_version": flow_case.version}
+    chinese = problem(api.post(f"/cases/{flow_case.number}/accept", version), 403, "not_allowed")
     # As in the workbench, the language is Chinese unless chosen (the
     # language cookie); Accept-Language does not decide.
     api.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    english = problem(api.post(f"/cases/{flow_case.number}/accept"), 403, "not_allowed")
+    english = problem(api.post(f"/cases/{flow_case.number}/accept", version), 403, "not_allowed")
     assert chinese["message_zh"] == english["message_zh"]
     assert english["detail"].startswith("Only the")
     assert chinese["detail"] != english["detail"]
@@ -62,7 +66,12 @@ def test_invalid_input_from_a_verb_names_the_field(flow, api_as):
     body = problem(
         api.post(
             f"/cases/{case.number}/escalate",
-            {"summary": " ", "main_recipient": 1, "copy_recipients": []},
+            {
+                "summary": " ",
+                "main_recipient": 1,
+                "copy_recipients": [],
+                "expected_version": Case.objects.get(pk=case.pk).version,
+            },
         ),
         422,
         "invalid_input",

@@ -42,11 +42,12 @@ def test_a_session_post_needs_the_csrf_token(flow, staff_api):
     assignment = flow.to(flow.phone_case(), CITY_UNIT)
     api = staff_api("city_handler", enforce_csrf_checks=True)
     path = f"/cases/{assignment.case.number}/assignments/{assignment.pk}/read"
-    refused = api.post(path)
+    version = {"expected_version": Case.objects.get(pk=assignment.case_id).version}
+    refused = api.post(path, version)
     assert refused.status_code == 403
     assert refused.json()["code"] == "csrf_failed"
     assert api.get(f"/cases/{assignment.case.number}").status_code == 200  # reads need none
 
     api.client.get("/")  # the workbench page sets the CSRF cookie
     token = api.client.cookies["csrftoken"].value
-    assert api.post(path, **{"X-CSRFToken": token}).status_code == 200
+    assert api.post(path, version, **{"X-CSRFToken": token}).status_code == 200

@@ -8,6 +8,7 @@ from django.utils import timezone
 from hotline.api.models import ApiToken
 from hotline.api.tokens import issue_token, revoke_token
 from hotline.cases.actions import PartPlan
+from hotline.cases.models import Case
 from hotline.organisation.models import Unit, User
 from hotline.organisation.roster import grant_role
 
@@ -19,19 +20,20 @@ CO_UNIT = "福州市园林中心"
 def test_a_token_takes_only_the_actions_it_lists(flow, api_as):
     case = flow.phone_case()
     api = api_as("city_dispatcher", CITY_BUREAU, ["refuse"])
-    refused = api.post(f"/cases/{case.number}/accept")
+    refused = api.post(f"/cases/{case.number}/accept", {"expected_version": case.version})
     assert refused.status_code == 403
     assert refused.json()["code"] == "action_not_allowed"
     case.refresh_from_db()
     assert case.state == "screening"
-    assert api.post(f"/cases/{case.number}/refuse", {"reason": 9}).status_code == 200
+    body = {"reason": 9, "expected_version": case.version}
+    assert api.post(f"/cases/{case.number}/refuse", body).status_code == 200
 
 
 def test_a_listed_action_still_needs_the_role(flow, api_as):
     """The verbs check the account's role as in the workbench."""
     case = flow.phone_case()
     api = api_as("city_reviewer", CITY_BUREAU, ["accept"])
-    refused = api.post(f"/cases/{case.number}/accept")
+    refused = api.post(f"/cases/{case.number}/accept", {"expected_version": case.version})
     assert refused.status_code == 403
     assert refused.json()["code"] == "not_allowed"
 
@@ -51,10 +53,11 @@ def test_a_token_acts_in_its_unit_only(flow, api_as):
     lead = case.assignments.get(role="lead")
     path = f"/cases/{case.number}/assignments/{lead.pk}/read"
 
-    refused = api_as("city_handler", CO_UNIT, ["read"]).post(path)
+    version = {"expected_version": Case.objects.get(pk=case.pk).version}
+    refused = api_as("city_handler", CO_UNIT, ["read"]).post(path, version)
     assert refused.status_code == 403
     assert refused.json()["code"] == "not_allowed"
-    assert api_as("city_handler", CITY_UNIT, ["read"]).post(path).status_code == 200
+    assert api_as("city_handler", CITY_UNIT, ["read"]).post(path, version).status_code == 200
 
 
 def test_a_revoked_token_is_refused(flow, token, api_as):
@@ -128,7 +131,10 @@ def test_administrators_issue_and_revoke_tokens_in_the_admin(db, client):
 def test_passing_to_a_district_needs_its_own_action(flow, api_as):
     """A dispatch plan naming a district bureau is pass_to_district."""
     case = flow.accept(flow.phone_case())
-    body = {"parts": [{"district_bureau": Unit.objects.get(name="鼓楼区信访局").pk}]}
+    body = {
+        "parts": [{"district_bureau": Unit.objects.get(name="鼓楼区信访局").pk}],
+        "expected_version": case.version,
+    }
     dispatcher = api_as("city_dispatcher", CITY_BUREAU, ["dispatch"])
     refused = dispatcher.post(f"/cases/{case.number}/dispatch", body)
     assert refused.status_code == 403

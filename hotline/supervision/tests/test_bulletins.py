@@ -71,7 +71,8 @@ def test_a_district_bulletin_counts_only_its_district_R11(november, flow, clock)
     assert data["received"] == 1 and data["criticised"] == []
 
 
-def test_published_bulletin_pdf_and_excel_agree_and_are_frozen_R11(november):
+def test_published_bulletin_pdf_and_excel_agree_and_are_frozen_R11(november, clock):
+    clock("2026-12-01 09:00")  # a bulletin covers a finished period
     office = unit("福州市效能办")
     bulletin = bulletins.publish(
         actor=User.objects.get(username="city_supervisor"),
@@ -103,7 +104,8 @@ def test_only_the_office_s_supervisors_publish(november):
         )
 
 
-def test_a_supervisor_publishes_and_downloads_from_the_workbench(november, client):
+def test_a_supervisor_publishes_and_downloads_from_the_workbench(november, client, clock):
+    clock("2026-12-01 09:00")
     client.force_login(User.objects.get(username="city_supervisor"))
     response = client.post("/supervision/bulletins/", {"month": "2026-11"}, follow=True)
     assert "工作通报" in response.content.decode()

@@ -133,7 +133,9 @@ def test_one_case_by_clicks_from_intake_to_close(as_user, live_server):
     expect(reviewer.get_by_text("反馈结果并办结").first).to_be_visible()
 
 
-def test_queue_countdown_turns_amber_then_red(as_user, live_server):
+def test_queue_countdown_turns_amber_then_red(as_user, live_server, settings):
+    # The clock jumps days ahead; a session would end after 8 idle hours.
+    settings.SESSION_COOKIE_AGE = 7 * 24 * 3600
     flow = Flow()
     with time_machine.travel(at("2026-11-26 10:00"), tick=False):
         case = flow.web_case()

@@ -44,13 +44,26 @@ def test_home_shows_the_policy_and_whether_today_is_a_working_day(client, person
     assert "10个工作日内答复" in page  # reply period (R8.2)
 
 
+PUBLIC = {"HOTLINE_PUBLIC_URL": "https://12345.example.gov.cn"}
+
+
 @pytest.mark.parametrize(
     ("env", "ok"),
     [
         ({"HOTLINE_ENV": "production"}, False),  # no SECRET_KEY: refuse to start
-        ({"HOTLINE_ENV": "production", "SECRET_KEY": "s" * 50, "HOTLINE_OUTBOX": "log"}, True),
+        (
+            {
+                "HOTLINE_ENV": "production",
+                "SECRET_KEY": "s" * 50,
+                "HOTLINE_OUTBOX": "log",
+                **PUBLIC,
+            },
+            True,
+        ),
         # production needs its SMS gateway (or says it only logs messages)
-        ({"HOTLINE_ENV": "production", "SECRET_KEY": "s" * 50}, False),
+        ({"HOTLINE_ENV": "production", "SECRET_KEY": "s" * 50, **PUBLIC}, False),
+        # and the address its links to citizens point to (issue 12)
+        ({"HOTLINE_ENV": "production", "SECRET_KEY": "s" * 50, "HOTLINE_OUTBOX": "log"}, False),
         ({"HOTLINE_ENV": "development"}, True),
     ],
 )
@@ -58,7 +71,14 @@ def test_production_refuses_to_start_without_a_secret_key(env, ok):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "HOTLINE_ENV", "HOTLINE_OUTBOX", "SMS_GATEWAY_URL")
+        if k
+        not in (
+            "SECRET_KEY",
+            "HOTLINE_ENV",
+            "HOTLINE_OUTBOX",
+            "SMS_GATEWAY_URL",
+            "HOTLINE_PUBLIC_URL",
+        )
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -69,4 +89,7 @@ def test_production_refuses_to_start_without_a_secret_key(env, ok):
     )
     assert (result.returncode == 0) is ok, result.stderr
     if not ok:
-        assert "SECRET_KEY must be set" in result.stderr or "SMS_GATEWAY_URL" in result.stderr
+        assert any(
+            name in result.stderr
+            for name in ("SECRET_KEY must be set", "SMS_GATEWAY_URL", "HOTLINE_PUBLIC_URL")
+        )

@@ -168,8 +168,8 @@ def test_the_queue_orders_by_deadline_and_colours_it(client, clock, flow):
     page = login(client, "city_handler").get("/").content.decode()
     assert page.index(old.case.number) < page.index(new.case.number)
     assert "due-soon" in page  # the old one's read clock ends tonight
-    clock("2026-11-27 09:00")
-    page = client.get("/").content.decode()
+    clock("2026-11-27 09:00")  # a new shift: the session ended after 8 idle hours
+    page = login(client, "city_handler").get("/").content.decode()
     assert "due-breached" in page and "已超时" in page
 
 

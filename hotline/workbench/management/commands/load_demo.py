@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from hotline.cases.demo import load_categories, load_demo_cases
@@ -9,6 +10,13 @@ class Command(BaseCommand):
     help = "Load the Fuzhou demo organisation, categories and logins into an empty database."
 
     def handle(self, *args, **options):
+        # The demo's administrator has a password printed below and in the
+        # README: never on a server the public can reach.
+        if settings.HOTLINE_ENV != "development":
+            raise CommandError(
+                "load_demo creates logins with a published password; it runs only with "
+                "HOTLINE_ENV=development."
+            )
         if demo_is_loaded():
             self.stdout.write("The demo data is already loaded.")
         else:
