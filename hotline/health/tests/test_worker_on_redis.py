@@ -100,8 +100,8 @@ def test_an_overdue_clock_is_breached_within_a_minute_by_the_scheduled_watch_R8_
     assignment = flow.to(flow.phone_case(), CGW)
     worker = start_worker(production)
     try:
-        assert wait_for(lambda: succeeded("hotline.cases.tasks.watch_clocks_now"), 60), (
-            worker_log(production)
+        assert wait_for(lambda: succeeded("hotline.cases.tasks.watch_clocks_now"), 60), worker_log(
+            production
         )
         assert wait_for(
             lambda: SettledDay.objects.filter(
@@ -143,8 +143,8 @@ def test_a_worker_killed_mid_delivery_loses_and_duplicates_nothing(committed_dem
     time.sleep(2.5)  # the dead worker's lease runs out
     worker = start_worker(production)
     try:
-        assert wait_for(lambda: Message.objects.filter(status="sent").count() == 5, 60), (
-            worker_log(production)
+        assert wait_for(lambda: Message.objects.filter(status="sent").count() == 5, 60), worker_log(
+            production
         )
     finally:
         stop(worker)
