@@ -28,8 +28,9 @@ class CaseFilters(forms.Form):
     q = forms.CharField(required=False, max_length=100)
     status = forms.CharField(required=False, max_length=30)
     channel = forms.CharField(required=False, max_length=10)
-    category = forms.IntegerField(required=False)
-    district = forms.IntegerField(required=False)
+    # Ids within the database's range: a larger one was a server error.
+    category = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    district = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     overdue = forms.BooleanField(required=False)
     lapsed = forms.BooleanField(required=False)
     repeat = forms.BooleanField(required=False)

@@ -5,6 +5,7 @@ rules."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hotline.cases.filters import MAX_ID
 from hotline.cases.models import (
     Category,
     Channel,
@@ -32,7 +33,7 @@ class VersionedForm(forms.Form):
     action on a case that changed meanwhile is refused, and a double submit
     does nothing twice."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_ID)
 
 
 class EmptyForm(VersionedForm):
@@ -203,7 +204,9 @@ class IntakeForm(forms.Form):
     """R5: what an agent takes down from a call, fax or SMS."""
 
     submission = forms.UUIDField(widget=forms.HiddenInput)
-    draft = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    draft = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
     channel = forms.ChoiceField(
         label=_("Channel"),
         choices=[

@@ -291,35 +291,38 @@ def _client(username):
     return client
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("route", PAGES, ids=lambda p: p.name)
 @settings(
     max_examples=12,
+    # The same examples on every run: CI answers for the change it tests, not
+    # for what a new random draw happens to find (run with a seed to explore).
+    derandomize=True,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_no_page_answers_a_server_error(page, world, data):
+def test_no_page_answers_a_server_error(route, world, data):
     username = data.draw(st.sampled_from(ROLES), label="as")
-    path = page.path(data.draw, world)
+    path = route.path(data.draw, world)
     query = {
         name: data.draw(values, label=name)
         for name in data.draw(
-            st.lists(st.sampled_from(page.get), unique=True) if page.get else st.just([])
+            st.lists(st.sampled_from(route.get), unique=True) if route.get else st.just([])
         )
     }
     client = _client(username)
-    if page.post is not None and data.draw(st.booleans(), label="post"):
+    if route.post is not None and data.draw(st.booleans(), label="post"):
         form = {
             name: data.draw(values, label=name)
-            for name in data.draw(st.lists(st.sampled_from(page.post), unique=True))
+            for name in data.draw(st.lists(st.sampled_from(route.post), unique=True))
         }
-        if page.name == "publish-bulletin" and data.draw(st.booleans(), label="real month"):
+        if route.name == "publish-bulletin" and data.draw(st.booleans(), label="real month"):
             form["month"] = data.draw(st.sampled_from(["2026-10", "2026-11", "2026-12"]))
         response = client.post(path + ("?" + _encode(query) if query else ""), form)
     else:
         response = client.get(path, query)
-    assert response.status_code < 500 or (page.name == "healthz" and response.status_code == 503), (
+    assert response.status_code < 500 or (route.name == "healthz" and response.status_code == 503), (
         username,
         path,
         query,

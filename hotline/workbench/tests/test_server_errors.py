@@ -60,6 +60,23 @@ def test_an_out_of_range_before_offset_is_ignored(before):
     assert public.get("/portal/published/", {"before": before}).status_code in (200, 400)
 
 
+@pytest.mark.parametrize("field", ["category", "district"])
+@pytest.mark.parametrize("value", [str(10**30), str(2**63), "-1", "0"])
+def test_an_id_beyond_the_databases_range_is_ignored(field, value):
+    """Found by the property test: category=10**30 was a server error on
+    SQLite (an integer too large for the driver)."""
+    staff = login("city_dispatcher")
+    assert staff.get("/cases/", {field: value}).status_code == 200
+    public = Client(raise_request_exception=False)
+    assert public.get("/portal/published/", {field: value}).status_code == 200
+
+
+def test_an_intake_draft_id_beyond_the_databases_range_is_a_form_error():
+    agent = login("agent")
+    answer = agent.post("/intake/", {"draft": str(10**30), "expected_version": str(10**30)})
+    assert answer.status_code in (200, 400)
+
+
 @pytest.mark.parametrize("length", [201, 230, 254])
 def test_registering_with_a_long_email_answers_or_registers(length):
     import uuid
