@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("hotline.api.urls")),
     path("", include("hotline.health.urls")),
+    path("", include("hotline.supervision.urls")),
 ]
 
 # Errors answer in the format of where they happened (hotline.errors).

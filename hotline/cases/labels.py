@@ -58,4 +58,5 @@ EVENT_LABELS = {
     "reopen": _("reopened for a redo"),
     "clock_breached": _("deadline missed"),
     "clock_recomputed": _("deadline recomputed"),
+    "excuse_violation": _("violation excused by the efficiency office"),
 }

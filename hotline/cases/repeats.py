@@ -1,6 +1,7 @@
 """Likely repeats (D7): same requester identity and similar content."""
 
 import re
+import unicodedata
 
 import rjieba
 
@@ -11,9 +12,21 @@ _WORD = re.compile(r"\w")
 
 
 def normalise_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone or "")
+    """The number in ASCII digits, separators and the country code (+86,
+    0086) dropped; "" if it is not a phone number. Digits of every script
+    count as digits (full-width １３９, Arabic-Indic ١٣٩…): Python's \\d
+    accepts them, so a form would too, and a number written in them must
+    be the same number for the per-mobile limit, for repeats and for the
+    SMS gateway."""
+    digits = "".join(
+        str(unicodedata.decimal(c))
+        for c in unicodedata.normalize("NFKC", phone or "")
+        if unicodedata.decimal(c, None) is not None
+    )
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
+    elif digits.startswith("0086") and len(digits) == 15:
+        digits = digits[4:]
     return digits if 7 <= len(digits) <= 12 else ""
 
 
@@ -54,9 +67,8 @@ def find_likely_repeats(case):
 def timely_reply_count(case) -> int:
     """D7: how many earlier likely repeats were closed with every reply
     given on time (each part's reply or redo clock met before it was due)."""
-    from django.db.models import F, Q
-
     from .models import Clock
+    from .timeliness import LATE
 
     count = 0
     for earlier in find_likely_repeats(case):
@@ -65,7 +77,7 @@ def timely_reply_count(case) -> int:
         replies = Clock.objects.filter(
             case=earlier, kind__in=("reply", "redo"), cancelled_at__isnull=True
         )
-        late = replies.filter(Q(met_at__isnull=True) | Q(met_at__gt=F("due_at")))
+        late = replies.filter(LATE)
         if replies.exists() and not late.exists():
             count += 1
     return count

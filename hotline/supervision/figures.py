@@ -21,6 +21,7 @@ from hotline.calendar.workdays import SHANGHAI
 from hotline.cases.changes import past_days_changed
 from hotline.cases.clocks import running_clocks
 from hotline.cases.models import Assignment, Case, Reply, ReturnRequest, Violation
+from hotline.cases.timeliness import LATE
 
 from .models import AreaFigure, SettledDay, UnitFigure
 from .periods import bounds, ended_clocks
@@ -68,8 +69,10 @@ def _returned(first, last):
     )
 
 
-# An ended clock not met by its due time: never met, or met late.
-LATE = Q(met_at__isnull=True) | Q(met_at__gt=F("due_at"))
+# Bump when a measure below, or hotline.cases.timeliness, changes meaning:
+# days settled under another version are counted again (ADR 6).
+DEFINITIONS = 2
+
 DISPATCH, READ = Q(kind="dispatch"), Q(kind="read")
 REPLY, REVIEW = Q(kind__in=("reply", "redo")), Q(kind="review")
 
@@ -172,9 +175,9 @@ def _unsettled_runs(start: date, end: date, settled: set[date]) -> list[tuple[da
 
 def _settled(start: date, end: date) -> set[date]:
     return set(
-        SettledDay.objects.filter(day__gte=start, day__lte=end, stale=False).values_list(
-            "day", flat=True
-        )
+        SettledDay.objects.filter(
+            day__gte=start, day__lte=end, stale=False, definitions=DEFINITIONS
+        ).values_list("day", flat=True)
     )
 
 
@@ -246,8 +249,8 @@ def settle(day: date) -> bool:
             )
             for (d, channel, category, m), n in _live_area(first, last, EVERY).items()
         )
-        mark.stale, mark.settled_at = False, timezone.now()
-        mark.save(update_fields=["stale", "settled_at"])
+        mark.stale, mark.settled_at, mark.definitions = False, timezone.now(), DEFINITIONS
+        mark.save(update_fields=["stale", "settled_at", "definitions"])
     return True
 
 

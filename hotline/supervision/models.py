@@ -133,6 +133,9 @@ class SettledDay(models.Model):
     day = models.DateField(unique=True)
     stale = models.BooleanField(default=True)
     settled_at = models.DateTimeField(null=True)
+    # The version of the measures' definitions it was counted with
+    # (figures.DEFINITIONS): kept figures of another version are not used.
+    definitions = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self):
         return f"{self.day} {'stale' if self.stale else 'settled'}"

@@ -15,19 +15,21 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.calendar.workdays import SHANGHAI
 from hotline.cases.changes import touch
-from hotline.cases.models import Assignment, Reply, Violation
+from hotline.cases.models import Assignment, Event, Violation
 from hotline.notifications.outbox import notify
 from hotline.organisation.models import Role, RoleGrant, Unit, User
 from hotline.policy.models import Policy
 
+from .figures import unit_totals
 from .models import BulletinEntry, Warning
-from .periods import ended_clocks
+
+REASON_LENGTH = 500
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -36,41 +38,73 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return start, following
 
 
-def supervises(actor: User, unit: Unit) -> bool:
-    """The city efficiency office supervises every unit; a district's office
-    the units of its district."""
+def supervising_office(actor: User, unit: Unit) -> Unit | None:
+    """The efficiency office over `unit` in which `actor` is a supervisor:
+    the city's supervises every unit; a district's the units of its
+    district (the district's own before the city's)."""
+    found = None
     for (_uid, role), office in actor.grants().items():
         if role != Role.SUPERVISOR or office.kind != Unit.Kind.EFFICIENCY_OFFICE:
             continue
-        if office.level == Unit.Level.CITY or office.district_id == unit.district_id:
-            return True
-    return False
+        if office.level == Unit.Level.DISTRICT and office.district_id == unit.district_id:
+            return office
+        if office.level == Unit.Level.CITY:
+            found = office
+    return found
 
 
-def _require_supervisor(actor: User, unit: Unit) -> None:
-    if not (actor.is_active and supervises(actor, unit)):
+def supervises(actor: User, unit: Unit) -> bool:
+    return supervising_office(actor, unit) is not None
+
+
+def _require_supervisor(actor: User, unit: Unit) -> Unit:
+    office = supervising_office(actor, unit) if actor.is_active else None
+    if office is None:
         raise PermissionDenied(
             _("Only a supervisor of the efficiency office over this unit may do this.")
         )
+    return office
 
 
 @transaction.atomic
 def excuse_violation(*, actor: User, violation: Violation, reason: str) -> Violation:
-    """D5, R11(2): a violation whose cause was not human counts nowhere."""
-    violation = Violation.objects.select_for_update().select_related("unit").get(pk=violation.pk)
-    _require_supervisor(actor, violation.unit)
+    """D5, R11(2): a violation whose cause was not human counts nowhere: not
+    as a violation, and its clock not as late (hotline.cases.timeliness), in
+    every figure. The case's timeline shows who excused it and why."""
+    violation = (
+        Violation.objects.select_for_update()
+        .select_related("unit", "clock", "case")
+        .get(pk=violation.pk)
+    )
+    office = _require_supervisor(actor, violation.unit)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the cause was not human.")})
+    if len(reason) > REASON_LENGTH:
+        raise ValidationError(
+            {"reason": _("Say it in at most %(n)d characters.") % {"n": REASON_LENGTH}}
+        )
     if violation.excused_at is not None:
         raise ValidationError(_("This violation has already been excused."))
-    violation.excused_at, violation.excused_by, violation.excuse_reason = (
-        timezone.now(),
-        actor,
-        reason,
-    )
+    now = timezone.now()
+    violation.excused_at, violation.excused_by, violation.excuse_reason = now, actor, reason
     violation.save(update_fields=["excused_at", "excused_by", "excuse_reason"])
-    touch(violation.occurred_at)
+    Event.objects.create(
+        case=violation.case,
+        action="excuse_violation",
+        actor=actor,
+        actor_unit=office,
+        at=now,
+        details={
+            "violation": violation.pk,
+            "kind": violation.kind,
+            "unit": violation.unit.name,
+            "reason": reason,
+        },
+    )
+    # The day it happened counted it as a violation, and the day its clock
+    # was due as late.
+    touch(violation.occurred_at, violation.clock.due_at if violation.clock else None)
     Warning.objects.filter(evidence=violation, decision=Warning.Decision.PROPOSED).update(
         decision=Warning.Decision.DISMISSED,
         decided_by=actor,
@@ -281,28 +315,22 @@ def annual_ranking(year: int, units=None) -> list[Score]:
         "reply": policy.rank_weight_reply,
         "satisfaction": policy.rank_weight_satisfaction,
     }
-    excused = Violation.objects.filter(excused_at__isnull=False).values("clock")
-    clocks = ended_clocks(start, end)
-
-    def timeliness(kinds):
-        rows = (
-            clocks.filter(kind__in=kinds)
-            .values("unit")
-            .annotate(
-                n=Count("id"),
-                good=Count("id", filter=Q(met_at__lte=F("due_at")) | Q(pk__in=excused)),
-            )
-        )
-        return {r["unit"]: _rate(r["good"], r["n"]) for r in rows}
-
-    read = timeliness(["read"])
-    reply = timeliness(["reply", "redo"])
-    reviews = (
-        Reply.objects.filter(reviewed_at__gte=start, reviewed_at__lt=end)
-        .values(unit=F("assignment__unit"))
-        .annotate(n=Count("id"), good=Count("id", filter=Q(review_decision="approved")))
+    # The bulletins' and the dashboard's measures (figures.UNIT), so an
+    # excused violation is on time here as there.
+    totals = unit_totals(
+        date(year, 1, 1),
+        date(year, 12, 31),
+        measures=("reads", "late_reads", "replies", "late_replies", "reviewed", "redone"),
     )
-    quality = {r["unit"]: _rate(r["good"], r["n"]) for r in reviews}
+
+    def rates(total, bad):
+        return {
+            unit: _rate(n - totals[bad].get(unit, 0), n) for unit, n in totals[total].items() if n
+        }
+
+    read = rates("reads", "late_reads")
+    reply = rates("replies", "late_replies")
+    quality = rates("reviewed", "redone")
     rated = (
         Assignment.objects.filter(
             role__in=("sole", "lead"), case__rated_at__gte=start, case__rated_at__lt=end

@@ -186,8 +186,16 @@ def _detail_context(request, case, acting, failed=None):
             countdown(calendar, now, clock.due_at, clock.provisional) if running else None
         )
     dispatch_offers = [o for o in offers if o.spec.action == "dispatch"]
+    violations = list(case.violations.select_related("unit", "person", "excused_by"))
+    for violation in violations:
+        violation.may_excuse = (
+            acting.role == Role.SUPERVISOR
+            and violation.excused_at is None
+            and supervises(request.user, violation.unit)
+        )
     return {
         "case": case,
+        "violations": violations,
         "acting": acting,
         "full_requester": acting.role in FULL_REQUESTER_ROLES,
         # The case's free text as the role may read it (D8).
@@ -477,9 +485,13 @@ def supervision(request):
         .select_related("case", "unit")
         .order_by("-breached_at")[:100]
     )
-    violations = Violation.objects.filter(case__in=cases).select_related("case", "unit", "person")[
-        :100
-    ]
+    violations = list(
+        Violation.objects.filter(case__in=cases).select_related("case", "unit", "person")[:100]
+    )
+    for violation in violations:
+        violation.may_excuse = violation.excused_at is None and supervises(
+            request.user, violation.unit
+        )
     flagged = cases.filter(Q(flag_overdue=True) | Q(flag_lapsed=True)).order_by("-received_at")[
         :100
     ]
