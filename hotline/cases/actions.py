@@ -231,6 +231,19 @@ def _text(value: str, field_name: str, message: str) -> str:
     return value
 
 
+def _fits(row, *fields: str) -> None:
+    """Each text as it will be stored fits its column. Checked here, after
+    the verb's own changes (upper() makes "ß" two letters, "ﬃ" three),
+    for every door a case comes in by: PostgreSQL refuses a longer value
+    (a server error), SQLite would keep it."""
+    for name in fields:
+        limit = row._meta.get_field(name).max_length
+        if len(getattr(row, name)) > limit:
+            raise InvalidInput(
+                _("At most %(limit)d characters.") % {"limit": limit}, field=name
+            )
+
+
 def _next_number(received_at: datetime) -> str:
     """The day's next sequence number, in one statement that two
     transactions cannot both get (PostgreSQL and SQLite alike)."""
@@ -287,7 +300,7 @@ def _new_case(
         raise InvalidInput(
             _("No policy is in force on the day received."), field="received_at"
         ) from None
-    person = Requester.objects.create(
+    person = Requester(
         kind=requester.kind,
         name=requester.name.strip(),
         phone=phone,
@@ -295,12 +308,16 @@ def _new_case(
         email=requester.email.strip(),
         address=requester.address.strip(),
     )
+    location = location.strip()
+    _fits(person, "name", "phone", "id_number", "email", "address")
+    _fits(Case(location=location), "location")
+    person.save()
     case = Case.objects.create(
         number=_next_number(received_at),
         channel=channel,
         requester=person,
         content=content,
-        location=location.strip(),
+        location=location,
         category=category,
         disclosure_allowed=disclosure_allowed,
         received_at=received_at,

@@ -24,6 +24,27 @@ from .models import InboundAttachment, InboundMessage
 from .outbox import notify
 
 CASE_NUMBER = re.compile(r"[A-Z]{2}\d{13}")
+# What a column cannot keep: PostgreSQL refuses NUL in text, UTF-8 cannot
+# encode a lone surrogate (a JSON "\ud800", or an undecodable mail header).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(text: str, limit: int | None = None) -> str:
+    """Text as the database can keep it: a message from the public must be
+    stored, whatever it holds, or it is lost (a gateway retrying a 500 for
+    ever, a mail server bouncing after days)."""
+    text = UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+    return text[:limit] if limit else text
+
+
+def _message_id(external_id: str) -> str:
+    """The sender's id, or its digest when it is longer than the column:
+    the same id still makes the same row."""
+    external_id = _storable(external_id)
+    limit = InboundMessage._meta.get_field("external_id").max_length
+    if len(external_id) <= limit:
+        return external_id
+    return "sha256:" + hashlib.sha256(external_id.encode()).hexdigest()
 
 
 def _open_case(**requester):
@@ -63,6 +84,9 @@ def receive(*, channel, external_id, sender, text, received_at=None, subject="",
     from hotline.cases.repeats import normalise_phone
 
     received_at = received_at or timezone.now()
+    external_id = _message_id(external_id)
+    sender = _storable(sender, InboundMessage._meta.get_field("sender").max_length)
+    text, subject = _storable(text), _storable(subject)
     case = None
     if channel == InboundMessage.Channel.SMS:
         sender = normalise_phone(sender) or sender.strip()
@@ -90,14 +114,25 @@ def receive(*, channel, external_id, sender, text, received_at=None, subject="",
                 InboundAttachment.objects.create(
                     message=message,
                     file=ContentFile(data, name=stored_name(sniff(data[:16]))),
-                    name=name[:200],
-                    content_type=content_type,
+                    name=_storable(name, 200),
+                    content_type=_storable(content_type, 100),
                 )
             if case is not None:
                 _thread(message)
     except IntegrityError:
         return InboundMessage.objects.get(channel=channel, external_id=external_id), False
     return message, True
+
+
+def _body_text(body) -> str:
+    """The body's text; in a charset Python does not know, read as UTF-8
+    with what does not decode replaced (the mail is kept either way)."""
+    if body is None:
+        return ""
+    try:
+        return body.get_content().strip()
+    except (LookupError, UnicodeError):
+        return (body.get_payload(decode=True) or b"").decode("utf-8", "replace").strip()
 
 
 def receive_email(raw: bytes):
@@ -126,7 +161,7 @@ def receive_email(raw: bytes):
         external_id=external_id,
         sender=sender,
         subject=str(mail["Subject"] or ""),
-        text=body.get_content().strip() if body else "",
+        text=_body_text(body),
         received_at=received_at,
         files=files,
     )

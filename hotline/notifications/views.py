@@ -46,9 +46,14 @@ def sms_inbound(request):
         return JsonResponse({"error": "bad signature"}, status=403)
     try:
         data = json.loads(body)
-        external_id, sender, text = str(data["id"]), str(data["from"]), str(data["text"])
+        external_id, sender, text = data["id"], data["from"], data["text"]
+        if not isinstance(external_id, str | int) or not all(
+            isinstance(v, str) for v in (sender, text)
+        ):
+            raise TypeError
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "expected JSON with id, from and text"}, status=400)
+    external_id = str(external_id)
     received_at = _moment(data.get("received_at"))
     message, created = receive(
         channel=InboundMessage.Channel.SMS,

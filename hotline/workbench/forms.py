@@ -217,7 +217,9 @@ class IntakeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Requester"), choices=Requester.Kind.choices)
     id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    email = forms.EmailField(
+        label=_("Email"), max_length=Requester._meta.get_field("email").max_length, required=False
+    )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}))
     location = forms.CharField(label=_("Location"), max_length=200, required=False)

@@ -14,7 +14,7 @@ from hotline.cases.actions import RequesterDetails
 from hotline.notifications import delivery
 from hotline.notifications.channels import ChannelError, sign
 from hotline.notifications.inbound import receive_email
-from hotline.notifications.models import CallbackTask, Message
+from hotline.notifications.models import CallbackTask, InboundMessage, Message
 from hotline.organisation.models import User
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,74 @@ def test_only_agents_mark_a_call_back_done(flow, clock, client):
     client.force_login(User.objects.get(username="agent"))
     assert client.post(f"/callbacks/{task.pk}/done/").status_code == 302
     assert Message.objects.get(pk=task.message_id).callback.done_at is not None
+
+
+# An outside re-test of issue 12: what PostgreSQL cannot store (NUL, a lone
+# surrogate, a value longer than its column) was a 500 to the gateway, which
+# retries it for ever, and a 451 to a mail server, which bounces it after
+# days: the message was lost. It is stored, cleaned.
+
+
+def post_signed(settings, payload):
+    settings.SMS_GATEWAY_SECRET = SECRET
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    return Client(raise_request_exception=False).post(
+        "/channels/sms/inbound/",
+        body,
+        content_type="application/json",
+        HTTP_X_HOTLINE_SIGNATURE=sign(SECRET, body),
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "sender", "text"),
+    [
+        ({"id": "n1", "from": "13900001111", "text": "路灯\x00坏了"}, "13900001111", "路灯坏了"),
+        ({"id": "n2\x00", "from": "139\x0000001111", "text": "x"}, "13900001111", "x"),
+        (b'{"id": "n3", "from": "13900001111", "text": "a\\ud800b"}', "13900001111", "a\ufffdb"),
+        ({"id": "n4", "from": "1" * 300, "text": "x"}, "1" * 254, "x"),
+    ],
+)
+def test_an_sms_the_database_cannot_store_as_sent_is_stored_cleaned(
+    settings, payload, sender, text
+):
+    response = post_signed(settings, payload)
+    assert response.status_code == 201
+    message = InboundMessage.objects.get()
+    assert (message.sender, message.text) == (sender, text)
+
+
+def test_an_overlong_gateway_id_still_makes_one_message(settings):
+    payload = {"id": "g" * 300, "from": "13900001111", "text": "重复投递"}
+    assert post_signed(settings, payload).status_code == 201
+    again = post_signed(settings, payload)
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    assert InboundMessage.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"id": "t1", "from": "139", "text": None}, {"id": "t2", "from": ["139"], "text": "x"}],
+)
+def test_an_sms_without_text_or_sender_is_refused(settings, payload):
+    assert post_signed(settings, payload).status_code == 400
+    assert not InboundMessage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"From: a@example.com\r\nMessage-ID: <" + b"x" * 300 + b"@e>\r\nSubject: x\r\n\r\nbody\r\n",
+        b"From: " + b"a" * 300 + b"@example.com\r\nSubject: x\r\n\r\nbody\r\n",
+        b"From: a@example.com\r\nSubject: x\x00y\r\n\r\nbo\x00dy\r\n",
+        b"From: a@example.com\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\nbody\r\n",
+        b"From: a@example.com\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n"
+        b"--zz\r\nContent-Type: text/plain\r\n\r\nbody\r\n--zz\r\nContent-Type: application/pdf\r\n"
+        b'Content-Disposition: attachment; filename="a\x00b.pdf"\r\n\r\n%PDF-1.4\r\n--zz--\r\n',
+    ],
+)
+def test_an_odd_mail_is_stored(raw):
+    message, created = receive_email(raw)
+    assert created
+    message.refresh_from_db()
+    assert "body" in message.text and "\x00" not in message.subject
