@@ -195,8 +195,9 @@ def publish(*, actor: User, office: Unit, start: date, end: date) -> Bulletin:
             code="unfinished",
         )
     # Two supervisors publishing at once: the second waits here, then finds
-    # the first one's bulletin.
-    Unit.objects.select_for_update().filter(pk=office.pk).first()
+    # the first one's bulletin. The unit's own row only: its default order
+    # joins its (nullable) district, which PostgreSQL cannot lock.
+    list(Unit.objects.select_for_update(of=("self",)).filter(pk=office.pk).values_list("pk"))
     earlier = existing(office, start, end)
     if earlier is not None:
         raise _already(earlier)

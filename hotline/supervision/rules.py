@@ -72,7 +72,7 @@ def excuse_violation(*, actor: User, violation: Violation, reason: str) -> Viola
     as a violation, and its clock not as late (hotline.cases.timeliness), in
     every figure. The case's timeline shows who excused it and why."""
     violation = (
-        Violation.objects.select_for_update()
+        Violation.objects.select_for_update(of=("self",))
         .select_related("unit", "clock", "case")
         .get(pk=violation.pk)
     )

@@ -84,3 +84,42 @@ def test_publishing_again_from_the_workbench_says_what_exists(clock):
     unfinished = client.post("/supervision/bulletins/", {"month": "2026-12"})
     assert unfinished.status_code == 400 and "尚未结束" in unfinished.content.decode()
     assert Bulletin.objects.count() == 1
+
+
+@pytest.mark.skipif(
+    "postgresql" not in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+    reason="row locks between two connections need PostgreSQL (CI runs it)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_supervisors_publishing_one_period_at_once_make_one_bulletin_R11(
+    committed_demo, settings, tmp_path, clock
+):
+    """An outside re-test of issue 12: the lock that makes the second
+    publisher wait joined the unit's nullable district (its default order),
+    which PostgreSQL refuses to lock: every publication was a server error
+    there. Four at once: one bulletin, three told what exists."""
+    import threading
+
+    from django.db import connection
+
+    settings.MEDIA_ROOT = tmp_path
+    clock("2026-12-01 10:00")
+    clients = [Client(raise_request_exception=False) for _ in range(4)]
+    for client in clients:
+        client.force_login(supervisor())
+    barrier, statuses = threading.Barrier(len(clients)), []
+
+    def run(client):
+        try:
+            barrier.wait()
+            statuses.append(client.post("/supervision/bulletins/", {"month": "2026-10"}))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status_code for r in statuses) == [302, 400, 400, 400]
+    assert Bulletin.objects.count() == 1
