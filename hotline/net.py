@@ -7,7 +7,12 @@ the last address in `X-Forwarded-For` that is not itself a trusted proxy
 (read from the right: each proxy appends the address it was called from,
 and only the entries our own proxies added can be believed). A request
 from anywhere else is its REMOTE_ADDR, whatever headers it sends, so a
-client cannot name itself another address. ADR 8."""
+client cannot name itself another address. ADR 8.
+
+Throttles count `counted_address`: an IPv6 client by its /64
+(HOTLINE_IPV6_PREFIX), since a host picks any address in its network's
+/64 at will (privacy addresses), and counted one by one it would have a
+fresh allowance per request."""
 
 import ipaddress
 from functools import lru_cache
@@ -62,3 +67,17 @@ def client_address(request) -> str:
         if not _trusted(address, networks):
             break
     return str(nearest.ipv4_mapped or nearest) if nearest.version == 6 else str(nearest)
+
+
+def counted_address(request) -> str:
+    """The address every throttle counts (axes, the portal, Open311): the
+    client's, an IPv6 one as the first address of its /64 (still a valid
+    address, as axes stores it)."""
+    text = client_address(request)
+    address = _address(text)
+    if address is None or address.version == 4:
+        return text
+    if address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    prefix = int(getattr(settings, "HOTLINE_IPV6_PREFIX", 64))
+    return str(ipaddress.IPv6Network((int(address), prefix), strict=False).network_address)

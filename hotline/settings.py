@@ -153,6 +153,9 @@ LOGOUT_REDIRECT_URL = "login"
 HOTLINE_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("HOTLINE_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
+# Throttles count an IPv6 client by its network of this prefix length: a
+# host picks any address in its /64 at will (hotline.net.counted_address).
+HOTLINE_IPV6_PREFIX = int(os.environ.get("HOTLINE_IPV6_PREFIX", "64"))
 
 # Rate limits of the public pages and Open311 (hotline.portal.throttle):
 # kind -> (count, window in seconds). Taken atomically before the work.
@@ -175,7 +178,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Trying again while cooling off does not prolong the wait.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "hotline.net.client_address"
+AXES_CLIENT_IP_CALLABLE = "hotline.net.counted_address"
 AXES_USERNAME_CALLABLE = "hotline.workbench.login.attempted_username"
 AXES_LOCKOUT_CALLABLE = "hotline.workbench.login.cooling_off"
 

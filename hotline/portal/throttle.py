@@ -7,7 +7,8 @@ passes the limit, so parallel requests cannot all see room that only one
 of them has. Work that does not happen after all (a refused submission, a
 query code that matched) gives its count back. The limits are settings
 (HOTLINE_RATE_LIMITS: count and window in seconds per kind); addresses
-are hotline.net.client_address, behind trusted proxies too (ADR 8)."""
+are hotline.net.counted_address: the client behind trusted proxies, an
+IPv6 client by its /64 (ADR 8)."""
 
 import contextlib
 
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from hotline.cases.repeats import normalise_phone
-from hotline.net import client_address
+from hotline.net import counted_address
 
 # Submits per address and per mobile (the portal's and Open311's together:
 # each is an SMS to that mobile), per Open311 key; failed look-ups per
@@ -31,7 +32,8 @@ KINDS = (
 
 
 def address(request) -> str:
-    return client_address(request)
+    """The client's address; an IPv6 client's /64 (hotline.net)."""
+    return counted_address(request)
 
 
 def mobile(phone: str) -> str:

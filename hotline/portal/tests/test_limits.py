@@ -185,3 +185,57 @@ def test_portal_limits_count_the_forwarded_client(db):
         )
     assert portal_post(10, mobile="13900009999", HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy) == 400
     assert portal_post(11, mobile="13900008888", HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy) == 302
+
+
+# IPv6 (an outside re-test of issue 12): a host picks any address in its
+# /64, so counted address by address every request had a fresh allowance:
+# eleven wrong passwords in a row from one machine, never slowed down.
+
+
+@pytest.mark.parametrize(
+    ("remote", "counted"),
+    [
+        ("2001:db8:1:2::1", "2001:db8:1:2::"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::"),
+        ("::ffff:203.0.113.5", "203.0.113.5"),
+        ("203.0.113.5", "203.0.113.5"),
+        ("fe80::1%eth0", "fe80::"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_throttles_count_an_ipv6_client_by_its_64(settings, remote, counted):
+    from hotline.net import counted_address
+
+    settings.HOTLINE_TRUSTED_PROXIES = []
+    assert counted_address(request(remote)) == counted
+
+
+@override_settings(HOTLINE_TRUSTED_PROXIES=["10.0.0.0/24"])
+def test_a_forwarded_ipv6_client_is_counted_by_its_64():
+    from hotline.net import counted_address
+
+    assert counted_address(request("10.0.0.2", "2001:db8:1:2::99")) == "2001:db8:1:2::"
+
+
+def test_wrong_passwords_from_fresh_ipv6_addresses_of_one_64_slow_down(db):
+    statuses = [
+        Client(REMOTE_ADDR=f"2001:db8:1:2::{i:x}")
+        .post("/login/", {"username": "city_dispatcher", "password": "wrong"})
+        .status_code
+        for i in range(1, 8)
+    ]
+    assert statuses == [200, 200, 200, 200, 429, 429, 429]
+    # Another network is not slowed down.
+    other = Client(REMOTE_ADDR="2001:db8:9:9::1").post(
+        "/login/", {"username": "city_dispatcher", "password": "wrong"}
+    )
+    assert other.status_code == 200
+
+
+def test_portal_submits_from_fresh_ipv6_addresses_of_one_64_get_the_limit(db):
+    statuses = [
+        portal_post(i, mobile=f"1390000{i:04d}", REMOTE_ADDR=f"2001:db8:1:2::{i + 1:x}")
+        for i in range(11)
+    ]
+    assert statuses == [302] * 10 + [400]
