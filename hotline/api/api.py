@@ -2,7 +2,10 @@
 errors, and the OpenAPI 3.1 document with the parts ninja cannot infer
 (problem responses, the Idempotency-Key header)."""
 
+from functools import wraps
+
 from ninja import NinjaAPI, Swagger
+from pydantic import BaseModel
 
 from . import problems
 from .auth import StaffSession, TokenAuth
@@ -18,7 +21,7 @@ session (with `X-CSRFToken` on POST). Every POST needs an `Idempotency-Key`.
 Errors are RFC 9457 problem details. See docs/api.md."""
 
 ERRORS = {
-    "400": "Missing Idempotency-Key, or an unreadable request",
+    "400": "Missing Idempotency-Key, an unknown query parameter, or an unreadable request",
     "401": "Not authenticated",
     "403": "Not allowed (role, unit, token scope, CSRF)",
     "404": "Not found, or not visible to the caller",
@@ -26,7 +29,7 @@ ERRORS = {
     "413": "The body is over the upload limit",
     "422": "Invalid fields, or an Idempotency-Key reused with another request",
 }
-READ_ERRORS = ("401", "403", "404", "422")
+READ_ERRORS = ("400", "401", "403", "404", "422")
 CASE_OUT = "#/components/schemas/CaseOut"
 
 
@@ -89,5 +92,34 @@ api = HotlineAPI(
     docs=Swagger(settings={"validatorUrl": None}),
     urls_namespace="api-v1",
 )
+
+
+def refuse_unknown_query_parameters(view):
+    """A query parameter an endpoint does not have is refused (400), not
+    ignored: `?satisfaction=dissatisfied` on /cases once answered every
+    case as though it had filtered them. Run on the validated arguments,
+    whose schemas name every parameter the endpoint reads."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.method == "GET":
+            allowed = set()
+            for name, value in kwargs.items():
+                if isinstance(value, BaseModel):
+                    allowed |= {f.alias or n for n, f in type(value).model_fields.items()}
+                else:
+                    allowed.add(name)
+            unknown = sorted(set(request.GET) - allowed)
+            if unknown:
+                raise problems.Problem(
+                    "unknown_parameter",
+                    errors=[problems.field_error(n, "Unknown query parameter.") for n in unknown],
+                )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+router.add_decorator(refuse_unknown_query_parameters)
 problems.install(api)
 api.add_router("", router)

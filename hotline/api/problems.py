@@ -29,6 +29,11 @@ MEDIA_TYPE = "application/problem+json"
 # code: (status, English, Chinese)
 CODES: dict[str, tuple[int, str, str]] = {
     "bad_request": (400, "The request could not be read.", "请求无法解析。"),
+    "unknown_parameter": (
+        400,
+        "The request names a query parameter this endpoint does not have.",
+        "请求中含有该接口不支持的查询参数。",
+    ),
     "idempotency_key_missing": (
         400,
         "An Idempotency-Key header is required on every POST.",
