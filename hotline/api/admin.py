@@ -7,16 +7,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hotline.cases.workflow import TRANSITIONS
+from hotline.cases.labels import EVENT_LABELS
 
 from .models import ApiToken
-from .tokens import issue_token, revoke_token
+from .tokens import ACTIONS, issue_token, revoke_token
 
 
 class IssueForm(forms.ModelForm):
     actions = forms.MultipleChoiceField(
         label=_("allowed actions"),
-        choices=[(t.action, t.action) for t in TRANSITIONS],
+        choices=[(action, EVENT_LABELS[action]) for action in ACTIONS],
         widget=forms.CheckboxSelectMultiple,
     )
 

@@ -7,7 +7,10 @@ from functools import wraps
 from ninja import NinjaAPI, Swagger
 from pydantic import BaseModel
 
-from . import problems
+from . import (
+    endpoints_supervision,  # noqa: F401  (adds its reads and the excuse to the router)
+    problems,
+)
 from .auth import StaffSession, TokenAuth
 from .endpoints_actions import router  # the reads' router, the actions added to it
 from .idempotency import HEADER, MAX_KEY_LENGTH, REPLAYED

@@ -5,6 +5,7 @@ visible_cases() for the caller's unit and role, so a case outside it is a
 from datetime import timedelta
 from typing import Literal
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
@@ -13,7 +14,7 @@ from hotline.calendar.models import CalendarDay
 from hotline.calendar.services import database_calendar
 from hotline.calendar.workdays import CalendarRangeError
 from hotline.cases import filters
-from hotline.cases.models import Assignment, Case, Category, Channel
+from hotline.cases.models import Assignment, Case, Category, Channel, Clock
 from hotline.cases.visibility import visible_cases
 from hotline.cases.workflow import AssignmentState, CaseState
 from hotline.organisation.models import Unit
@@ -116,7 +117,9 @@ def get_case(request, number: str = CaseNumber):
 
 
 def _assignments(queryset):
-    return queryset.select_related(*out.ASSIGNMENT_RELATED).prefetch_related("replies")
+    return queryset.select_related(*out.ASSIGNMENT_RELATED).prefetch_related(
+        "replies", Prefetch("clocks", Clock.objects.order_by("started_at", "id"))
+    )
 
 
 @router.get(

@@ -151,6 +151,12 @@ def assignment(a: Assignment, caller: Caller) -> dict:
             }
             for r in a.replies.all()
         ],
+        # Each deadline of the assignment (read, reply, redo…), as its unit's
+        # queue counts it down.
+        "due": [
+            {"kind": c.kind, "due_at": c.due_at, "status": clock(c)["status"]}
+            for c in a.clocks.all()
+        ],
     }
 
 

@@ -195,6 +195,12 @@ class ReplyOut(Schema):
     reviewed_at: datetime | None
 
 
+class AssignmentDue(Schema):
+    kind: str
+    due_at: datetime
+    status: Literal["running", "met", "breached", "cancelled"]
+
+
 class AssignmentOut(Schema):
     id: int
     case: str = Field(..., description="The case number.")
@@ -211,6 +217,7 @@ class AssignmentOut(Schema):
     redo_count: int
     flag_lapsed: bool
     replies: list[ReplyOut]
+    due: list[AssignmentDue]
 
 
 class ClockOut(Schema):

@@ -57,6 +57,18 @@ def supervises(actor: User, unit: Unit) -> bool:
     return supervising_office(actor, unit) is not None
 
 
+def supervised_units(actor: User):
+    """The units `actor` supervises, as a queryset (see supervising_office)."""
+    offices = [
+        office
+        for (_uid, role), office in actor.grants().items()
+        if role == Role.SUPERVISOR and office.kind == Unit.Kind.EFFICIENCY_OFFICE
+    ]
+    if any(office.level == Unit.Level.CITY for office in offices):
+        return Unit.objects.all()
+    return Unit.objects.filter(district__in=[o.district_id for o in offices if o.district_id])
+
+
 def _require_supervisor(actor: User, unit: Unit) -> Unit:
     office = supervising_office(actor, unit) if actor.is_active else None
     if office is None:
