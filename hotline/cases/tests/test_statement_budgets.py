@@ -1,0 +1,97 @@
+"""Each action costs what it writes: the statements each verb of a case's
+full path sends, counted against a budget per action, with a budget for
+the whole path (issue 13). A change that makes an action chattier fails
+here, not in production."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hotline.cases import actions
+from hotline.cases.actions import PartPlan, RequesterDetails
+from hotline.cases.models import Category
+from hotline.cases.tests.conftest import staff, unit
+
+pytestmark = pytest.mark.django_db
+CGW = "福州市城市管理委员会"
+
+# The most statements each action may send, on SQLite and on PostgreSQL:
+# what they send today (98 for the path). Issue 13 asks for 60 or fewer;
+# lower a budget as its verb gets cheaper, never raise one without reason.
+BUDGETS = {
+    "register": 13,
+    "accept": 6,
+    "classify": 5,
+    "dispatch": 15,
+    "read": 7,
+    "instruct": 6,
+    "draft_reply": 6,
+    "approve_reply": 13,
+    "review": 17,
+    "close": 7,
+    "rate": 3,
+}
+PATH_BUDGET = 98
+
+
+def test_each_action_of_the_full_path_stays_within_its_budget(flow, clock):
+    clock("2026-11-26 10:00")
+    handler, leader = staff(CGW, "handler"), staff(CGW, "leader")
+    category = Category.objects.get(code="CG")
+    spent = {}
+
+    def counted(name, run):
+        with CaptureQueriesContext(connection) as captured:
+            result = run()
+        # Less the savepoint the test's own transaction makes of the verb's:
+        # in production the verb's transaction is the outermost.
+        spent[name] = sum(
+            not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+            for q in captured.captured_queries
+        )
+        return result
+
+    case = counted(
+        "register",
+        lambda: actions.register_case(
+            actor=flow.agent,
+            channel="phone",
+            requester=RequesterDetails(name="测试", phone="13900000001"),
+            content="路灯损坏，请维修。",
+            disclosure_allowed=True,
+            category=category,
+        ),
+    )
+    counted("accept", lambda: actions.accept_case(actor=flow.city_dispatcher, case=case))
+    counted(
+        "classify",
+        lambda: actions.classify_case(actor=flow.city_dispatcher, case=case, mode="public"),
+    )
+    counted(
+        "dispatch",
+        lambda: actions.dispatch_case(
+            actor=flow.city_dispatcher, case=case, parts=[PartPlan(sole=unit(CGW))]
+        ),
+    )
+    assignment = case.assignments.get()
+    counted("read", lambda: actions.read_assignment(actor=handler, assignment=assignment))
+    counted(
+        "instruct",
+        lambda: actions.instruct_assignment(
+            actor=leader, assignment=assignment, instruction="办理"
+        ),
+    )
+    counted(
+        "draft_reply",
+        lambda: actions.draft_reply(actor=handler, assignment=assignment, content="已修复。"),
+    )
+    counted("approve_reply", lambda: actions.approve_reply(actor=leader, assignment=assignment))
+    counted(
+        "review",
+        lambda: actions.review_reply(actor=flow.city_reviewer, part=assignment.part, approve=True),
+    )
+    counted("close", lambda: actions.close_case(actor=flow.city_reviewer, case=case))
+    counted("rate", lambda: actions.rate_case(case=case, satisfaction="satisfied"))
+    over = {name: (n, BUDGETS[name]) for name, n in spent.items() if n > BUDGETS[name]}
+    assert not over, over
+    assert sum(spent.values()) <= PATH_BUDGET, sum(spent.values())
