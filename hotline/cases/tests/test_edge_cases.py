@@ -120,7 +120,7 @@ def test_a_take_back_request_past_its_clock_cannot_be_accepted_D4(flow, clock):
     part = case.parts.get()
     actions.request_take_back(actor=flow.gulou_bureau, part=part, reason="在仓山区")
     clock("2026-12-03 10:00")
-    with pytest.raises(WrongState, match="D4"):
+    with pytest.raises(WrongState, match="逾期未答复而失效"):
         actions.decide_take_back(actor=flow.city_dispatcher, part=part, accept=True)
 
 

@@ -103,7 +103,7 @@ def test_a_unit_returns_within_two_working_days_with_reason_and_suggestion_R8_3a
 
 def test_too_late_to_return_R8_3a(assignment, clock, person):
     clock("2026-12-01 00:00")
-    with pytest.raises(WrongState, match="R8.3a"):
+    with pytest.raises(WrongState, match="退回此诉求件的期限已过"):
         actions.return_assignment(
             actor=person("city_handler"), assignment=assignment, reason="不属于本单位职责"
         )

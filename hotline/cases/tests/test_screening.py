@@ -108,7 +108,7 @@ def test_the_requesters_choice_not_to_publish_forces_internal_handling_R6(flow, 
     clock("2026-11-26 10:00")
     case = flow.phone_case(disclosure_allowed=False)
     actions.accept_case(actor=flow.city_dispatcher, case=case)
-    with pytest.raises(InvalidInput, match="R6"):
+    with pytest.raises(InvalidInput, match="须内部批转办理"):
         actions.classify_case(actor=flow.city_dispatcher, case=case, mode="public")
     actions.classify_case(actor=flow.city_dispatcher, case=case, mode="internal", reason=4)
 
@@ -167,7 +167,7 @@ def test_decline_needs_more_timely_replies_than_the_threshold_R8_5_D7(flow, cloc
     clock("2026-11-23 09:00")
     fourth = flow.phone_case(content=NOISE)
     assert timely_reply_count(fourth) == 3
-    with pytest.raises(WrongState, match="R8.5"):
+    with pytest.raises(WrongState, match="方可不再批转"):
         actions.decline_repeat(actor=flow.city_dispatcher, case=fourth)
     assignment = flow.to(fourth, "福州市城市管理委员会")
     flow.handle(assignment)

@@ -42,7 +42,7 @@ def test_district_asks_within_one_working_day_R8_3b(flow, clock, part):
 
 def test_too_late_to_ask_R8_3b(flow, clock, part):
     clock("2026-11-28 00:00")
-    with pytest.raises(WrongState, match="R8.3b"):
+    with pytest.raises(WrongState, match="撤回此诉求件的期限已过"):
         ask(flow, part)
 
 

@@ -73,7 +73,7 @@ def test_a_policy_in_force_cannot_be_edited_R13():
     """Cases keep their policy, so its periods cannot change under them."""
     policy = fuzhou()
     policy.reply_days = 8
-    with pytest.raises(ValidationError, match="R13"):
+    with pytest.raises(ValidationError, match="沿用受理时的政策"):
         policy.full_clean()
 
 

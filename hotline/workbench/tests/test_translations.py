@@ -1,5 +1,6 @@
 """Every UI string has its Simplified Chinese translation, compiled."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -60,3 +61,21 @@ def test_every_marked_string_in_the_code_is_in_the_catalogue(tmp_path):
     )
     fresh = polib.pofile(str(copy / CATALOGUE.relative_to(ROOT)))
     assert untranslated(fresh) == []
+
+
+def test_no_chinese_text_shows_a_rule_id():
+    """An outside re-test of issue 12: "疑似重复诉求（D7）", "当月查阅超时
+    （R11(1)）" and 44 more on the pages staff see. The rule IDs are this
+    project's index of the regulation (RULES.md), not words of the
+    regulation: they mean nothing to a user. The English strings keep them
+    for the code's readers."""
+    rule = re.compile(r"(?<![A-Za-z0-9])[RD]\d")
+    po = polib.pofile(str(CATALOGUE))
+    shown = [
+        text
+        for e in po
+        if not e.obsolete
+        for text in (e.msgstr, *e.msgstr_plural.values())
+        if rule.search(text)
+    ]
+    assert shown == []
