@@ -16,14 +16,20 @@ Every text is masked for, whoever wrote it:
   area code, ID numbers (18 digits, the X check digit, the old 15-digit
   form), card numbers, and local or QQ numbers after a word such as 电话 or
   QQ: their middle digits become "*";
-- e-mail addresses, also written with (at), [at], " at " or "#": all of the
-  local part but its first character.
+- e-mail addresses, also written with (at), [at], " at ", "#" or 艾特: all of
+  the local part but its first character; a WeChat ID after 微信 likewise.
+
+Characters that show nothing (zero-width spaces, soft hyphens, word joiners)
+are dropped first, other scripts' digits (١٣٩, ❶) read as digits, and Chinese
+punctuation (，。、：；) parts a number as a space does; a number may run over
+a few line breaks.
 
 Given a requester (`Masker(names=…, phones=…, …)`), everything the system
 can derive from their own details goes too: their phone, ID number and
 e-mail in any of the forms above, and their address and its parts without
 province, city, district or street prefixes (down to four characters, also
-with Chinese numerals), become "[已隐去]"; their name becomes its surname and
+with Chinese numerals, and the street and house number with any word for the
+house: 88号, 88栋, 88幢, 88#, 88-3), become "[已隐去]"; their name becomes its surname and
 stars, also written with separators between the characters, their given name
 alone, and the name in pinyin (with or without spaces, capitals, tone marks
 or tone numbers, in either order).
@@ -41,11 +47,21 @@ STAR = "*"
 CHINESE_DIGITS = dict(
     zip("〇零一幺二三四五六七八九壹贰叁肆伍陆柒捌玖", "001123456789123456789", strict=True)
 )
+# The financial forms of the numeral units, as house numbers are written
+# (捌拾捌号 as 八十八号).
+CHINESE_UNITS = {"拾": "十", "佰": "百", "仟": "千"}
+# Characters that show nothing (zero-width spaces and joiners, soft hyphens,
+# the byte-order mark, variation selectors, a keycap's frame): dropped, so
+# they part nothing.
+INVISIBLE = frozenset(("Cf", "Mn", "Me"))
 DIGITS = frozenset("0123456789")
 # What may stand between the digits of one number (after NFKC: full-width
 # forms are already half-width here).
-NUMBER_GAP = frozenset(" \t\r\n\u00a0-‐‑‒–—―_./\\|()[]{}<>,、+~·•・'\"")
+NUMBER_GAP = frozenset(" \t\r\n\u00a0\u3000-‐‑‒–—―_./\\|()[]{}<>,、。:;…+~·•・'\"")
+# At most this many marks between two runs of one number, and this many
+# characters with the spaces and line breaks around them.
 MAX_GAP = 3
+MAX_GAP_SPAN = 12
 # What may stand between the characters of a name or an address.
 WORD_GAP = NUMBER_GAP | frozenset("*#=")
 
@@ -81,9 +97,15 @@ ID15 = re.compile(r"\d{15}")
 CARD = re.compile(r"\d{16,19}")
 EMAIL = re.compile(
     r"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]*)\s*"
-    r"(?:@|\(at\)|\[at\]|\{at\}|<at>|(?<=\s)at(?=\s)|#)\s*"
+    r"(?:@|\(at\)|\[at\]|\{at\}|<at>|(?<=\s)at(?=\s)|#|艾特|圈a)\s*"
     r"((?:[a-z0-9-]+\s*(?:\.|。|\(dot\)|\[dot\]|\{dot\}|(?<=\s)dot(?=\s)|点)\s*)+[a-z]{2,})"
     r"(?![a-z0-9-])"
+)
+# A WeChat ID after the word: a letter, then 5 to 19 letters, digits, _ or -
+# (one of them not a letter, so that an English word after 微信 stays).
+WECHAT_ID = re.compile(
+    r"(?<![a-z])(?:微信|wechat|weixin|vx|wx)(?:号|id)?[^0-9a-z]{0,4}"
+    r"((?=[a-z_-]*[0-9_-])[a-z][a-z0-9_-]{5,19})(?![a-z0-9_-])"
 )
 DOT_FORMS = re.compile(r"\s*(?:\.|。|\(dot\)|\[dot\]|\{dot\}|dot|点)\s*")
 
@@ -92,10 +114,14 @@ DOT_FORMS = re.compile(r"\s*(?:\.|。|\(dot\)|\[dot\]|\{dot\}|dot|点)\s*")
 def fold(ch: str) -> str:
     """One character as it is compared: NFKC, lower case, no accents,
     Chinese digits as digits. May be empty (a combining mark) or longer."""
+    if unicodedata.category(ch) in INVISIBLE:
+        return ""
     s = unicodedata.normalize("NFKC", ch).lower()
     if not s.isascii() and all(ord(c) < 0x2000 for c in s):
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-    return "".join(CHINESE_DIGITS.get(c, c) for c in s)
+    if len(s) == 1 and not s.isascii() and (value := unicodedata.digit(s, None)) is not None:
+        s = str(value)  # other scripts' digits, ❶ and the like: as digits
+    return "".join(CHINESE_DIGITS.get(c) or CHINESE_UNITS.get(c, c) for c in s)
 
 
 def fold_text(text: str) -> str:
@@ -193,8 +219,11 @@ def _chains(norm: str) -> Iterator[list[tuple[int, int]]]:
                 runs.append((start, j))
                 break
             runs.append((start, j))
-            k = j
-            while k < n and k - j < MAX_GAP and norm[k] in NUMBER_GAP:
+            k, marks = j, 0
+            while k < n and k - j < MAX_GAP_SPAN and norm[k] in NUMBER_GAP:
+                marks += not norm[k].isspace()
+                if marks > MAX_GAP:
+                    break
                 k += 1
             if j < k < n and norm[k] in DIGITS:
                 j = k
@@ -276,7 +305,15 @@ def _numbers(t: _Text, own: tuple[str, ...]) -> None:
                 if lo < end and start < hi:
                     lo, hi = min(lo, start), max(hi, end)
             t.hide(where[lo], where[hi - 1])
-        for lo, hi, starred in taken:
+        # A number that only partly overlaps one taken (a card number made of
+        # the end of one mobile and the whole of the next, across a "；") is
+        # masked as well: each may be the one that was meant.
+        starred_too = [
+            (lo, hi, starred)
+            for _, _, lo, hi, starred in found
+            if not any(start <= lo and hi <= end for start, end, _ in taken)
+        ]
+        for lo, hi, starred in taken + starred_too:
             if not any(lo < end and start < hi for start, end in mine):
                 t.star(where[lo + k] for k in starred)
 
@@ -316,6 +353,11 @@ def _emails(t: _Text, own: frozenset[str]) -> None:
             t.hide(m.start(), m.end() - 1)
         else:
             t.star(range(m.start(1) + 1, m.end(1)))
+
+
+def _wechat_ids(t: _Text) -> None:
+    for m in WECHAT_ID.finditer(t.norm):
+        t.star(range(m.start(1) + 1, m.end(1)))
 
 
 def _own_emails(emails: Iterable[str]) -> frozenset[str]:
@@ -446,7 +488,9 @@ def address_forms(address: str) -> tuple[str, ...]:
     forms = set(rests)
     for form in rests:
         if m := HOUSE_NUMBER.match(form):
-            forms.add(m.group(1))
+            # The street and number, also with another word for the house
+            # (88号, 88栋, 88幢, 88#) or none (88-3).
+            forms.update((m.group(1), m.group(1)[:-1]))
     written = set()
     for form in forms:
         written.add(form)
@@ -459,11 +503,22 @@ def _squeeze(text: str) -> str:
     return "".join(c for c in fold_text(text) if c not in WORD_GAP)
 
 
+NUMERALS = DIGITS | frozenset("十百千")
+
+
 def _hide_all(t: _Text, forms: Iterable[str]) -> None:
     written, where = t.skeleton(WORD_GAP)
     for form in forms:
         for at in _occurrences(written, form):
-            t.hide(where[at], where[at + len(form) - 1])
+            end = at + len(form)
+            if (
+                form[-1] in NUMERALS
+                and end < len(written)
+                and written[end] in NUMERALS
+                and where[end] == where[end - 1] + 1
+            ):
+                continue  # 温泉路88 is not 温泉路880号 (but is 温泉路88-3)
+            t.hide(where[at], where[end - 1])
 
 
 # The mask ------------------------------------------------------------------
@@ -499,6 +554,7 @@ class Masker:
         t = _Text(text)
         _hide_all(t, self.hidden_forms)
         _emails(t, self.emails)
+        _wechat_ids(t)
         _numbers(t, self.numbers)
         _names(t, self.names)
         return t.render()

@@ -274,7 +274,87 @@ def corpus() -> list[Variant]:
     ]
     for text in [OUYANG.address, *ouyang_rooms]:
         v.append(Variant("address", "ouyang", text, ("秘密巷18号", squeeze(text))))
-    return v
+    return v + retest()
+
+
+# An outside re-test's spellings (issue 12): invisible characters, Chinese
+# punctuation and line breaks between the digits, other scripts' digits,
+# 艾特 for @, WeChat IDs, other words for the house number.
+ZWSP, SHY, WJ, BOM = "\u200b", "\u00ad", "\u2060", "\ufeff"
+
+
+def retest() -> list[Variant]:
+    other, own = OTHER_MOBILE, WANG.phone
+    a, b, c = other[:3], other[3:7], other[7:]
+    mobiles = [
+        ZWSP.join((a, b, c)),
+        ZWSP.join(other),
+        SHY.join((a, b, c)),
+        WJ.join((a, b, c)),
+        BOM.join((a, b, c)),
+        f"{a}，{b}，{c}",
+        f"{a}。{b}。{c}",
+        f"{a}：{b}：{c}",
+        f"{a}；{b}；{c}",
+        f"{a}\n\n\n\n{b}\n\n{c}",
+        f"{a}\r\n  {b}\r\n  {c}",
+        f"{a} - - - {b} {c}",
+        "".join(chr(0x2460 + int(d) - 1) if d != "0" else "⓪" for d in other),
+        "".join(chr(0x2776 + int(d) - 1) if d != "0" else "⓿" for d in other),
+        "".join(chr(0x0660 + int(d)) for d in other),
+        "".join(chr(0x0966 + int(d)) for d in other),
+        "".join(chr(0x1D7CE + int(d)) for d in other),
+        "".join(d + "\ufe0f\u20e3" for d in other),
+        "手机号码：" + _chinese(other),
+        "手机号码：" + "、".join((_chinese(a), _chinese(b), _chinese(c))),
+        _full_width(other[:5]) + other[5:],
+        "".join(_full_width(d) if i % 2 else d for i, d in enumerate(other)),
+        f"{_chinese(a)}{b}{_chinese(c, one='幺')}",
+    ]
+    found = [Variant("mobile", "wang", text, (other,)) for text in mobiles]
+    for text in (
+        ZWSP.join((own[:3], own[3:7], own[7:])),
+        f"{own[:3]}。{own[3:7]}。{own[7:]}",
+        "".join(chr(0x0660 + int(d)) for d in own),
+    ):
+        found.append(Variant("own mobile", "wang", text, (own,)))
+    n = fold_text(WANG.id_number)
+    for text in (
+        f"{n[:6]}{ZWSP}{n[6:14]}{ZWSP}{n[14:17]}x",
+        f"{n[:6]} {n[6:10]}\n{n[10:14]} {n[14:17]}  x",
+        f"{n[:6]}，{n[6:14]}，{n[14:17]}X",
+    ):
+        found.append(Variant("own ID", "wang", text, (n[:17], n[6:14])))
+    for text in (
+        f"{OTHER_ID[:6]}{SHY}{OTHER_ID[6:14]}{SHY}{OTHER_ID[14:]}",
+        f"{OTHER_ID[:6]}。{OTHER_ID[6:14]}。{OTHER_ID[14:]}",
+    ):
+        found.append(Variant("ID", "ouyang", text, (OTHER_ID[6:14],)))
+    found.append(Variant("landline", "ouyang", f"0591{ZWSP}8765{ZWSP}4321", ("87654321",)))
+    found.append(Variant("landline", "ouyang", "座机：8765。4321", ("87654321",)))
+    for text in (
+        "someone.else艾特163.com",
+        "someone.else 艾特 163 点 com",
+        f"some{ZWSP}one.else@163.com",
+    ):
+        found.append(Variant("email", "wang", text, ("someoneelse",)))
+    found.append(Variant("own email", "wang", "xiaoming.wang艾特example.com", ("xiaomingwang",)))
+    for text in ("微信 wxid_k3j9x2", "微信号：zhangsan1990", "vx: li_si_2020"):
+        found.append(Variant("wechat", "wang", text, (squeeze(text.split()[-1])[1:],)))
+    for text in (f"王{ZWSP}小{ZWSP}明", f"王{SHY}小明", "王。小。明", f"Wang{ZWSP} Xiao{ZWSP}ming"):
+        found.append(Variant("name", "wang", text, (squeeze(text),)))
+    for text in (
+        "温泉路88栋3单元",
+        "温泉路88幢",
+        "温泉路88#",
+        "温泉路88-3",
+        "温泉路捌拾捌号",
+        "温泉路八十八栋",
+        f"温泉{ZWSP}路88号",
+        "温泉路。88号",
+    ):
+        found.append(Variant("address", "wang", text, ("温泉路88", "温泉路8十8")))
+    return found
 
 
 # What must stay as written: not personal.
@@ -288,4 +368,7 @@ KEPT = [
     "3单元门口",
     "Liang alliance",
     "第2026号文件",
+    "2026。11。26",
+    "关注微信公众号",
+    "温泉路880号",
 ]

@@ -11,7 +11,7 @@ from hotline.cases.masking import Masker, mask
 from .masking_corpus import KEPT, REQUESTERS, corpus, leaks
 
 CORPUS = corpus()
-ANYBODY = ("mobile", "ID", "landline", "email")
+ANYBODY = ("mobile", "ID", "landline", "email", "wechat")
 
 
 def masker(key: str) -> Masker:
