@@ -197,19 +197,25 @@ def _words_for(case: Case, caller: Caller):
     return mask_for(case.requester)
 
 
-def _requester_words(text: str, case: Case, caller: Caller) -> str:
-    """What the requester wrote, as the caller's role may see it: the case
-    page shows it to no one, so the roles that see the requester masked get
-    their details masked in it too (D8)."""
-    if caller.sees_requester:
-        return text
-    return mask_for(case.requester)(text)
+def _masked_details(value, hide):
+    """Every text in an event's details (notes, reasons, instructions,
+    summaries, the requester's own words, rating comments) through `hide`."""
+    if isinstance(value, str):
+        return hide(value)
+    if isinstance(value, dict):
+        return {k: _masked_details(v, hide) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked_details(v, hide) for v in value]
+    return value
 
 
 def event(e: Event, case: Case, caller: Caller) -> dict:
+    """The timeline as the caller's role may read it: for the roles that see
+    the requester masked, every text in the details is masked as on the
+    case page (D8)."""
     details = e.details
-    if e.action == "requester_message" and "text" in details:
-        details = {**details, "text": _requester_words(details["text"], case, caller)}
+    if not caller.sees_requester:
+        details = _masked_details(details, mask_for(case.requester))
     return {
         "id": e.pk,
         "action": e.action,

@@ -299,6 +299,11 @@ def dispatch(request, number, part_id):
         and (case.parts.count() == 1)
     )
     count = filters.whole_number(request.GET.get("parts"), 1, 1, 5) if first else 1
+    # Only the holding bureau's dispatcher, whether reading the form or
+    # posting it: a refused post shows the form again, with the case's
+    # words, which a supervisor reads only masked (D8).
+    if (acting.role, acting.unit) != (Role.DISPATCHER, bureau):
+        raise Http404
     if request.method == "POST":
         count = filters.whole_number(request.POST.get("count"), 1, 1, 5) if first else 1
         version = VersionedForm(request.POST)
@@ -331,8 +336,6 @@ def dispatch(request, number, part_id):
         else:
             status = 400
     else:
-        if (acting.role, acting.unit) != (Role.DISPATCHER, bureau):
-            raise Http404
         status = 200
         version = VersionedForm(initial={"expected_version": case.version})
         plans = [PlanForm(bureau=bureau, prefix=f"p{i}") for i in range(count)]
@@ -350,6 +353,7 @@ def dispatch(request, number, part_id):
             "first": first,
             "suggested": suggested,
             "more_parts": count + 1 if first and count < 5 else None,
+            "hide": text_for(case, acting.role),  # D8
         },
         status=status,
     )

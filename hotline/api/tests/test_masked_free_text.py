@@ -53,3 +53,35 @@ def test_handling_roles_read_it_in_full_D8(case, api_as):
     seen = "".join(body for _, body in bodies(api_as("city_handler", CITY_UNIT), case))
     for secret in SECRETS:
         assert secret in seen, secret
+
+
+def test_masked_roles_read_every_text_of_the_timeline_masked_D8(flow, api_as, staff_api):
+    """D8: `/cases/{number}/events` carries the notes, reasons, instructions
+    and texts of the timeline; a role that sees the requester masked reads
+    the requester's details masked in all of them, as on the case page."""
+    from hotline.cases import actions
+    from hotline.cases.tests.conftest import staff
+
+    requester = RequesterDetails(
+        name="王小明", phone="13805912345", address="福州市鼓楼区温泉路88号3单元"
+    )
+    case = flow.phone_case(content="楼下噪音。", requester=requester)
+    assignment = flow.to(case, CITY_UNIT)
+    actions.read_assignment(actor=staff(CITY_UNIT, "handler"), assignment=assignment)
+    actions.instruct_assignment(
+        actor=staff(CITY_UNIT, "leader"),
+        assignment=assignment,
+        instruction="请联系王小明（Wang Xiaoming，138 0591 2345）到温泉路88号3单元核实。",
+    )
+    for api in (api_as("city_supervisor", "福州市效能办"), staff_api("city_supervisor")):
+        reply = api.get(f"/cases/{case.number}/events")
+        assert reply.status_code == 200
+        body = json.dumps(reply.json(), ensure_ascii=False)
+        for secret in SECRETS:
+            assert secret not in body, secret
+        assert "核实" in body
+    handler = json.dumps(
+        api_as("city_handler", CITY_UNIT).get(f"/cases/{case.number}/events").json(),
+        ensure_ascii=False,
+    )
+    assert "王小明" in handler and "138 0591 2345" in handler

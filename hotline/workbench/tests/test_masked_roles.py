@@ -90,3 +90,58 @@ def test_the_admin_shows_no_case_content_to_any_administrator_D8(client, case, f
             assert shown.number in page
             for written in (*WRITTEN, "楼下噪音", "核实"):
                 assert written not in page, (path, written)
+
+
+def test_a_supervisor_posting_the_dispatch_form_reads_nothing_D8(client, flow, clock):
+    """D8: the dispatch form shows the case's words; only the holding
+    bureau's dispatcher opens it. A supervisor who posts it (a refused post
+    shows the form again) gets a 404, not the requester's details."""
+    clock("2026-11-26 10:00")
+    case = flow.phone_case(content=CONTENT, requester=REQUESTER)
+    flow.accept(case)
+    part = case.parts.get()
+    client.force_login(staff("福州市效能办", "supervisor"))
+    path = f"/cases/{case.number}/dispatch/{part.pk}/"
+    for body in ({}, {"expected_version": case.version}, {"expected_version": "x", "count": "9"}):
+        response = client.post(path, body)
+        assert response.status_code == 404, body
+        page = response.content.decode()
+        for written in WRITTEN:
+            assert written not in page, written
+    assert client.get(path).status_code == 404
+
+
+def test_the_dispatch_form_shows_the_case_in_full_to_its_dispatcher_D8(client, flow, clock):
+    clock("2026-11-26 10:00")
+    case = flow.phone_case(content=CONTENT, requester=REQUESTER)
+    flow.accept(case)
+    part = case.parts.get()
+    client.force_login(flow.city_dispatcher)
+    page = client.get(f"/cases/{case.number}/dispatch/{part.pk}/").content.decode()
+    assert "王小明" in page and "138 0591 2345" in page
+    refused = client.post(f"/cases/{case.number}/dispatch/{part.pk}/", {"expected_version": "x"})
+    assert refused.status_code == 400 and "王小明" in refused.content.decode()
+
+
+def test_the_admin_answers_no_question_about_a_cases_words_D8(client, case):
+    """D8: the admin's list takes its filters from the address; a filter on
+    a field it does not show (`?content__contains=`, `?content__regex=`,
+    the search text) would tell an administrator, case by case, what the
+    words are. Only the filters on the page are taken."""
+    client.force_login(staff("福州市政务信息中心", "administrator"))
+    for question in (
+        "content__contains=噪音",
+        "content__regex=^我是王",
+        "location__icontains=温泉路",
+        "search_text__contains=噪音",
+        "result__contains=核实",
+        "rating_comment__contains=好",
+        "internal_reason__isnull=False",
+    ):
+        response = client.get(f"/admin/cases/case/?{question}")
+        assert response.status_code == 400, question
+        assert case.number not in response.content.decode(), question
+    for offered in ("state__exact=handling", "channel__exact=phone", "flag_overdue__exact=0"):
+        response = client.get(f"/admin/cases/case/?{offered}")
+        assert response.status_code == 200, offered
+    assert client.get("/admin/cases/violation/?excuse_reason__contains=x").status_code == 400
