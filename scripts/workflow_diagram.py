@@ -18,7 +18,7 @@ def render() -> str:
     rows = "\n".join(
         f"| `{t.action}` | {t.entity} | {', '.join(t.sources) or '(new)'} | "
         f"{t.target or '(unchanged)'} | {t.role.value} | {t.where.value} | "
-        f"{', '.join(t.rules)} |"
+        f"{', '.join(t.rules)} | {', '.join(t.requires) or '—'} |"
         for t in TRANSITIONS
     )
     return f"""# Workflow
@@ -32,8 +32,13 @@ with co-handlers (R8.6), or to a district bureau that dispatches it on. Each
 unit's duty on a part is an assignment. The case's state follows from its
 parts: it is as far along as its least advanced part.
 
-| action | entity | from | to | who | in which unit | rules |
-| --- | --- | --- | --- | --- | --- | --- |
+The last column names what else must hold (`hotline/cases/preconditions.py`):
+the verb refuses and the workbench offers nothing otherwise, and a test
+(`test_offered_is_accepted.py`) checks over the demo's cases that every role
+is offered exactly what the verbs accept.
+
+| action | entity | from | to | who | in which unit | rules | requires |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 {rows}
 
 {mermaid()}"""

@@ -23,7 +23,7 @@ from hotline.notifications.outbox import EMERGENCY_ADVICE, tell_requester, tell_
 from hotline.organisation.models import Unit, User
 from hotline.policy.models import NoPolicyInForce, Policy
 
-from . import workflow
+from . import preconditions, workflow
 from .attachments import attach
 from .changes import touch
 from .errors import CaseChanged, InvalidInput, NotAllowed, WrongState
@@ -239,9 +239,7 @@ def _fits(row, *fields: str) -> None:
     for name in fields:
         limit = row._meta.get_field(name).max_length
         if len(getattr(row, name)) > limit:
-            raise InvalidInput(
-                _("At most %(limit)d characters.") % {"limit": limit}, field=name
-            )
+            raise InvalidInput(_("At most %(limit)d characters.") % {"limit": limit}, field=name)
 
 
 def _next_number(received_at: datetime) -> str:
@@ -532,8 +530,7 @@ def classify_case(
 ) -> Case:
     """R4, R6: public or internal handling, before the first dispatch."""
     case, bureau = _screening("classify", actor, case.pk, expected_version)
-    if case.assignments.exists() or case.parts.exclude(holder_bureau=bureau).exists():
-        raise WrongState(_("The case has been dispatched; its handling mode can no longer change."))
+    preconditions.require("classify", case, case, timezone.now())
     if mode == HandlingMode.PUBLIC:
         if not case.disclosure_allowed:
             raise InvalidInput(
@@ -564,16 +561,9 @@ def decline_repeat(
     """R8.5, D7: decline a repeat once the same matter has had more timely
     replies than the policy's threshold; the count is recorded."""
     case, bureau = _screening("decline_repeat", actor, case.pk, expected_version)
-    count = timely_reply_count(case)
-    if count <= case.policy.repeat_threshold:
-        raise WrongState(
-            _(
-                "This matter has had %(count)s timely replies; a repeat may be declined only "
-                "after more than %(threshold)s (R8.5)."
-            )
-            % {"count": count, "threshold": case.policy.repeat_threshold}
-        )
     now = timezone.now()
+    preconditions.require("decline_repeat", case, case, now)
+    count = timely_reply_count(case)
     case.state = C.DECLINED
     case.declined_timely_replies = count
     _save(case, "state", "declined_timely_replies")
@@ -849,19 +839,9 @@ def request_take_back(
     bureau = part.holder_bureau
     _require(actor, "request_take_back", bureau)
     _check("request_take_back", part.state)
-    if bureau.level != Unit.Level.DISTRICT:
-        raise WrongState(_("Only a district bureau asks the city bureau to take a case back."))
-    reason = _text(reason, "reason", _("Give the reason the case is outside your district."))
-    if part.return_requests.filter(
-        kind=ReturnRequest.Kind.TAKE_BACK, from_unit=bureau, requested_at__gte=part.received_at
-    ).exists():
-        raise WrongState(_("This case has already been the subject of a request to take it back."))
     now = timezone.now()
-    calendar = database_calendar()
-    if now >= calendar.deadline(part.received_at, case.policy.district_return_days):
-        raise WrongState(
-            _("The time to ask the city bureau to take this case back has passed (R8.3b).")
-        )
+    preconditions.require("request_take_back", case, part, now)
+    reason = _text(reason, "reason", _("Give the reason the case is outside your district."))
     part.state = P.TAKE_BACK_REQUESTED
     part.save(update_fields=["state"])
     _cancel(now, part=part, kind=Clock.Kind.DISPATCH)
@@ -875,7 +855,7 @@ def request_take_back(
         suggested_unit=suggested_unit,
     )
     _clock(
-        calendar,
+        database_calendar(),
         Clock.Kind.RETURN_DECISION,
         case,
         city_bureau(),
@@ -1184,12 +1164,9 @@ def return_assignment(
     case is outside its duties, with reasons and a suggested unit. After a
     rejected return it may not return the case again (D3)."""
     case, assignment = _unit_action("return", actor, assignment, expected_version)
-    reason = _text(reason, "reason", _("Give the reason the case is outside your duties."))
-    if assignment.return_rejected:
-        raise WrongState(_("The bureau rejected this unit's return; it cannot be returned again."))
     now = timezone.now()
-    if now >= database_calendar().deadline(assignment.dispatched_at, case.policy.unit_return_days):
-        raise WrongState(_("The time to return this case has passed (R8.3a)."))
+    preconditions.require("return", case, assignment, now)
+    reason = _text(reason, "reason", _("Give the reason the case is outside your duties."))
     ReturnRequest.objects.create(
         kind=ReturnRequest.Kind.UNIT,
         part=assignment.part,
@@ -1563,8 +1540,7 @@ def reopen_for_redo(
     bureau = _require_city_bureau(actor, "reopen")
     case = _lock(case.pk, expected_version)
     _check("reopen", case.state)
-    if case.satisfaction != "dissatisfied":
-        raise WrongState(_("Only a case the requester was dissatisfied with can be reopened (D9)."))
+    preconditions.require("reopen", case, case, timezone.now())
     reasons = _text(reasons, "reasons", _("Say what the redo should address."))
     now = timezone.now()
     for part in case.parts.all():

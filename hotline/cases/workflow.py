@@ -88,6 +88,9 @@ class Transition:
     rules: tuple[str, ...]
     # For assignments: which assignment roles the action applies to.
     assignment_roles: tuple[str, ...] = ()
+    # What else must hold, by name (hotline.cases.preconditions): the verb
+    # refuses and the workbench does not offer the action otherwise.
+    requires: tuple[str, ...] = ()
 
 
 C, P, A = CaseState, PartState, AssignmentState
@@ -122,6 +125,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.DISPATCHER,
         Where.CITY_BUREAU,
         ("R8.5", "D7"),
+        requires=("repeat_answered_enough",),
     ),
     Transition(
         "accept",
@@ -140,6 +144,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.DISPATCHER,
         Where.CITY_BUREAU,
         ("R4", "R6"),
+        requires=("not_dispatched",),
     ),
     # Dispatch (R4, R7) and the district's request to take a case back (R8.3b, D4)
     Transition(
@@ -168,6 +173,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.DISPATCHER,
         Where.HOLDER_BUREAU,
         ("R8.3b",),
+        requires=("held_by_district", "first_take_back", "within_take_back_period"),
     ),
     Transition(
         "decide_take_back",
@@ -257,6 +263,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Where.ASSIGNED_UNIT,
         ("R8.3a",),
         ANY_ASSIGNMENT,
+        requires=("return_not_rejected", "within_return_period"),
     ),
     Transition(
         "decide_return",
@@ -292,7 +299,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("close", "case", (C.APPROVED,), C.CLOSED, Role.REVIEWER, Where.CITY_BUREAU, ("R9",)),
     Transition("rate", "case", (C.CLOSED,), None, Role.REQUESTER, Where.ANYWHERE, ("D9",)),
     Transition(
-        "reopen", "case", (C.CLOSED,), C.HANDLING, Role.REVIEWER, Where.CITY_BUREAU, ("D9",)
+        "reopen",
+        "case",
+        (C.CLOSED,),
+        C.HANDLING,
+        Role.REVIEWER,
+        Where.CITY_BUREAU,
+        ("D9",),
+        requires=("rated_dissatisfied",),
     ),
 )
 

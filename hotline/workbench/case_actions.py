@@ -1,16 +1,19 @@
 """Which actions the acting user may take on a case now, each with its form,
 and how a submitted form becomes a call to the workflow's verb.
 
-What is offered follows the transition table (state, role, unit); the verbs
-check everything again, so this only decides what to show."""
+What is offered follows the transition table: state, role, unit and the
+row's preconditions (hotline.cases.preconditions), which the verbs refuse
+with, so what is offered is what the verb accepts."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline.cases import actions as verbs
+from hotline.cases import preconditions
 from hotline.cases.models import Assignment, Case, Escalation, Part, Reply
 from hotline.cases.repeats import timely_reply_count
 from hotline.cases.workflow import BY_ACTION, InvalidTransition, Where, check
@@ -319,6 +322,7 @@ def offers(case: Case, unit: Unit, role: str, initial: dict | None = None) -> li
         ),
     }
     found = []
+    now = timezone.now()
     for spec in SPECS:
         row = BY_ACTION[spec.action]
         if row.role != role:
@@ -330,13 +334,7 @@ def offers(case: Case, unit: Unit, role: str, initial: dict | None = None) -> li
                 continue
             if _unit_for(row.where, target) != unit:
                 continue
-            if spec.action == "classify" and case.assignments.exists():
-                continue
-            if spec.action == "reopen" and case.satisfaction != "dissatisfied":
-                continue
-            if spec.action == "request_take_back" and unit.level != Unit.Level.DISTRICT:
-                continue
-            if spec.action == "return" and target.return_rejected:
+            if preconditions.unmet(spec.action, case, target, now) is not None:
                 continue
             data = {"expected_version": case.version, **(initial or {}).get(spec.action, {})}
             form = spec.form(initial=data, prefix=f"{spec.action}-{target.pk}")

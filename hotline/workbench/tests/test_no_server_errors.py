@@ -111,6 +111,7 @@ class World:
     part: int
     assignment: int
     warning: int
+    violation: int
     unit: int
     published: str
 
@@ -175,6 +176,12 @@ PAGES = [
         lambda d, w: f"/supervision/warnings/{_one(d, w.warning, path_ints)}/",
         [],
         ["decision", "note"],
+    ),
+    Page(
+        "excuse-violation",
+        lambda d, w: f"/supervision/violations/{_one(d, w.violation, path_ints)}/excuse/",
+        [],
+        ["reason", "back"],
     ),
     Page("drill", lambda d, w: "/supervision/drill/", ["unit", "measure", "from", "to"]),
     Page(
@@ -279,6 +286,7 @@ def world(clock):
         part=assignment.part_id,
         assignment=assignment.pk,
         warning=warning.pk,
+        violation=warning.evidence.first().pk,
         unit=assignment.unit_id,
         published=published.number,
     )
@@ -322,7 +330,8 @@ def test_no_page_answers_a_server_error(route, world, data):
         response = client.post(path + ("?" + _encode(query) if query else ""), form)
     else:
         response = client.get(path, query)
-    assert response.status_code < 500 or (route.name == "healthz" and response.status_code == 503), (
+    unhealthy = route.name == "healthz" and response.status_code == 503
+    assert response.status_code < 500 or unhealthy, (
         username,
         path,
         query,

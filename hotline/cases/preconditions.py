@@ -1,0 +1,111 @@
+"""What an action needs beyond its states, role and unit: the conditions the
+transition table names in each row's `requires`, each answering with the
+refusal the user reads. The verbs refuse through `require`, and the
+workbench offers an action only when `unmet` finds nothing, so nothing is
+offered that the verb refuses (issue 13)."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from hotline.calendar.services import database_calendar
+from hotline.organisation.models import Unit
+
+from . import workflow
+from .errors import WrongState
+from .models import Case, ReturnRequest
+from .repeats import timely_reply_count
+
+# (case, target, now) -> the refusal, or None when the condition holds. The
+# target is the row the action moves: the case, a part or an assignment.
+Check = Callable[[Case, object, datetime], str | None]
+
+
+def _not_dispatched(case, target, now):
+    if (
+        case.assignments.exists()
+        or case.parts.exclude(
+            holder_bureau__kind=Unit.Kind.PETITION_BUREAU, holder_bureau__level=Unit.Level.CITY
+        ).exists()
+    ):
+        return _("The case has been dispatched; its handling mode can no longer change.")
+    return None
+
+
+def _repeat_answered_enough(case, target, now):
+    count = timely_reply_count(case)
+    if count <= case.policy.repeat_threshold:
+        return _(
+            "This matter has had %(count)s timely replies; a repeat may be declined only "
+            "after more than %(threshold)s."
+        ) % {"count": count, "threshold": case.policy.repeat_threshold}
+    return None
+
+
+def _held_by_district(case, part, now):
+    if part.holder_bureau.level != Unit.Level.DISTRICT:
+        return _("Only a district bureau asks the city bureau to take a case back.")
+    return None
+
+
+def _first_take_back(case, part, now):
+    if part.return_requests.filter(
+        kind=ReturnRequest.Kind.TAKE_BACK,
+        from_unit=part.holder_bureau,
+        requested_at__gte=part.received_at,
+    ).exists():
+        return _("This case has already been the subject of a request to take it back.")
+    return None
+
+
+def _within_take_back_period(case, part, now):
+    if now >= database_calendar().deadline(part.received_at, case.policy.district_return_days):
+        return _("The time to ask the city bureau to take this case back has passed.")
+    return None
+
+
+def _return_not_rejected(case, assignment, now):
+    if assignment.return_rejected:
+        return _("The bureau rejected this unit's return; it cannot be returned again.")
+    return None
+
+
+def _within_return_period(case, assignment, now):
+    deadline = database_calendar().deadline(assignment.dispatched_at, case.policy.unit_return_days)
+    if now >= deadline:
+        return _("The time to return this case has passed.")
+    return None
+
+
+def _rated_dissatisfied(case, target, now):
+    if case.satisfaction != "dissatisfied":
+        return _("Only a case the requester was dissatisfied with can be reopened.")
+    return None
+
+
+CONDITIONS: dict[str, Check] = {
+    "not_dispatched": _not_dispatched,
+    "repeat_answered_enough": _repeat_answered_enough,
+    "held_by_district": _held_by_district,
+    "first_take_back": _first_take_back,
+    "within_take_back_period": _within_take_back_period,
+    "return_not_rejected": _return_not_rejected,
+    "within_return_period": _within_return_period,
+    "rated_dissatisfied": _rated_dissatisfied,
+}
+
+
+def unmet(action: str, case: Case, target, now: datetime) -> str | None:
+    """The refusal of the first condition of `action` that does not hold."""
+    for name in workflow.BY_ACTION[action].requires:
+        refusal = CONDITIONS[name](case, target, now)
+        if refusal is not None:
+            return refusal
+    return None
+
+
+def require(action: str, case: Case, target, now: datetime) -> None:
+    refusal = unmet(action, case, target, now)
+    if refusal is not None:
+        raise WrongState(refusal)
