@@ -85,6 +85,18 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
+def chinese():
+    """Every test starts in the UI's language: a request made in English
+    leaves English active in the thread (LocaleMiddleware does not reset it),
+    and a verb's refusal is worded in the language active when it is raised."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Counters and cached figures never leak from one test into another."""
     from django.core.cache import cache

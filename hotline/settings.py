@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hotline.workbench.acting.context",
+                "hotline.organisation.acting.context",
                 "hotline.notifications.views.unread",
             ],
         },

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
+from hotline.cases.privacy import FULL_REQUESTER_ROLES
+from hotline.organisation import acting
 from hotline.organisation.models import Unit, User
-from hotline.workbench import acting
-from hotline.workbench.views import FULL_REQUESTER_ROLES
 
 from . import tokens
 from .models import ApiToken

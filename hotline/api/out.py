@@ -2,9 +2,9 @@
 case page masks it (D8), exactly as the workbench's filters do."""
 
 from hotline.cases.models import Assignment, Case, Clock, Event
+from hotline.cases.privacy import mask_name, mask_phone
 from hotline.cases.publication import mask_for
 from hotline.organisation.models import Unit
-from hotline.workbench.templatetags.workbench import mask_name, mask_phone
 
 from .auth import Caller
 

@@ -76,7 +76,7 @@ def sms_inbound(request):
 @require_POST
 def callback_done(request, pk):
     """An agent has called the requester back and read out the message."""
-    from hotline.workbench.acting import current
+    from hotline.organisation.acting import current
 
     acting = current(request)
     if acting is None or acting.role != "agent":

@@ -1,5 +1,6 @@
 """The efficiency offices' pages that write (R11, D5). The read-only
-supervision pages still live in hotline.workbench.views."""
+supervision pages still live in hotline.workbench.views (issue 13 moves
+them here)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from hotline.cases.models import Violation
 from hotline.cases.visibility import visible_cases
+from hotline.organisation import acting as acting_module
 from hotline.organisation.models import Role
-from hotline.workbench import acting as acting_module
 
 from .rules import excuse_violation
 

@@ -29,11 +29,13 @@ from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import CaseChanged, InvalidInput, NotAllowed, WorkflowError, WrongState
 from hotline.cases.labels import STATE_LABELS
 from hotline.cases.models import Category, Channel, Clock, Violation
+from hotline.cases.privacy import FULL_REQUESTER_ROLES, text_for
 from hotline.cases.repeats import SIMILARITY, find_likely_repeats, normalise_phone, similarity
 from hotline.cases.visibility import visible_cases
 from hotline.cases.workflow import CaseState
 from hotline.health.status import job_problems
 from hotline.notifications.models import CallbackTask, InboundMessage
+from hotline.organisation import acting as acting_module
 from hotline.organisation.models import District, Role, Unit
 from hotline.organisation.roster import is_administrator
 from hotline.policy.models import Policy
@@ -45,12 +47,10 @@ from hotline.supervision.dashboard import rows as dashboard_rows
 from hotline.supervision.models import Bulletin, Warning
 from hotline.supervision.rules import decide_warning, supervises, units_missing_roster
 
-from . import acting as acting_module
 from . import case_actions
 from .countdown import countdown
 from .forms import IntakeForm, PlanForm, VersionedForm
 from .models import IntakeSubmission
-from .privacy import FULL_REQUESTER_ROLES, text_for
 from .queues import PAGE, tasks
 
 STATUS_CODES = {NotAllowed: 403, WrongState: 409, CaseChanged: 409, InvalidInput: 400}

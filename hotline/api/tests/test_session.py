@@ -2,7 +2,7 @@
 person acts in, with CSRF checked on POST."""
 
 from hotline.cases.models import Case
-from hotline.workbench.acting import SESSION_KEY
+from hotline.organisation.acting import SESSION_KEY
 
 CITY_UNIT = "福州市城市管理委员会"
 

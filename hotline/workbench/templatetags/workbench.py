@@ -1,8 +1,8 @@
 from django import template
 
+from hotline.cases import privacy
 from hotline.cases.labels import EVENT_LABELS, STATE_LABELS
 from hotline.cases.rating import without_rating_link
-from hotline.workbench import privacy
 
 register = template.Library()
 
@@ -17,14 +17,8 @@ def event_label(action):
     return EVENT_LABELS.get(action, action)
 
 
-@register.filter
-def mask_name(name):
-    return (name[0] + "*" * (len(name) - 1)) if name else ""
-
-
-@register.filter
-def mask_phone(phone):
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+register.filter("mask_name", privacy.mask_name)
+register.filter("mask_phone", privacy.mask_phone)
 
 
 @register.filter

@@ -13,6 +13,15 @@ from hotline.organisation.models import Role
 FULL_REQUESTER_ROLES = (Role.AGENT, Role.DISPATCHER, Role.REVIEWER, Role.HANDLER, Role.LEADER)
 
 
+def mask_name(name: str) -> str:
+    """The requester's name as masked roles see it: the surname only."""
+    return (name[0] + "*" * (len(name) - 1)) if name else ""
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
 class TextFor:
     """The free text of one case as one role may read it."""
 
