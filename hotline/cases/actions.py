@@ -56,7 +56,6 @@ from .workflow import AssignmentState as A
 from .workflow import CaseState as C
 from .workflow import PartState as P
 
-Role = workflow.Role
 AROLE = Assignment.AssignmentRole
 
 SERVICE_CENTER_CHANNELS = (Channel.PHONE, Channel.FAX, Channel.SMS, Channel.EMAIL)

@@ -27,7 +27,6 @@ class Message(models.Model):
         DECLINED = "declined", _("repeat declined")
         INTERNAL_HANDLING = "internal_handling", _("internal handling notice")
         RESULT = "result", _("result")
-        ESCALATION = "escalation", _("escalation")
         DISPATCHED = "dispatched", _("new case for the unit")
         BREACHED = "breached", _("deadline missed")
 

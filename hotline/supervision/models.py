@@ -80,11 +80,20 @@ class BulletinEntry(models.Model):
         Warning, on_delete=models.PROTECT, null=True, blank=True, related_name="bulletin_entry"
     )
     occurred_at = models.DateTimeField(_("occurred at"))
+    # For a commendation (R12): the year it was earned in.
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("bulletin entry")
         verbose_name_plural = _("bulletin entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                condition=models.Q(kind="commendation"),
+                name="one_commendation_per_unit_and_year",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.unit}"

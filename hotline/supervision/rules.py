@@ -378,18 +378,33 @@ def annual_ranking(year: int, units=None) -> list[Score]:
     return sorted(scores, key=lambda s: (-s.score, s.unit.name))
 
 
+MAX_COMMENDED = 50
+
+
 @transaction.atomic
 def commend(*, actor: User, year: int, top: int) -> list[BulletinEntry]:
-    """R12: the year's best units, commended in a bulletin."""
+    """R12: once a year is over, the city efficiency office commends its
+    best units in a bulletin, once."""
     city_office = Unit.objects.get(kind=Unit.Kind.EFFICIENCY_OFFICE, level=Unit.Level.CITY)
     _require_supervisor(actor, city_office)
     now = timezone.now()
+    if year >= timezone.localdate(now).year:
+        raise ValidationError(_("A year's units are commended once the year is over."))
+    if not 1 <= top <= MAX_COMMENDED:
+        raise ValidationError(
+            {"top": _("Commend between 1 and %(n)d units.") % {"n": MAX_COMMENDED}}
+        )
+    # Serialised on the office's row: two supervisors at once commend once.
+    Unit.objects.select_for_update(of=("self",)).filter(pk=city_office.pk).exists()
+    if BulletinEntry.objects.filter(kind=BulletinEntry.Kind.COMMENDATION, year=year).exists():
+        raise ValidationError(_("The units of %(year)s have been commended.") % {"year": year})
     return [
         BulletinEntry.objects.create(
             unit=s.unit,
             kind=BulletinEntry.Kind.COMMENDATION,
             text=f"{year}年度12345工作先进单位：{s.unit.name}（综合得分{s.score}）",
             occurred_at=now,
+            year=year,
         )
         for s in annual_ranking(year)[:top]
     ]

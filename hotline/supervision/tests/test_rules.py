@@ -4,7 +4,7 @@ through the workflow, with the expected outcome worked out by hand."""
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from hotline.cases import actions
 from hotline.cases.actions import PartPlan
@@ -188,8 +188,13 @@ def test_the_annual_ranking_weighs_the_four_measures_R12(flow, clock, person):
         0.5,
     )
     assert police.score == 67.5
+    with pytest.raises(ValidationError):
+        commend(actor=supervisor(), year=2026, top=1)  # the year is not over
+    clock("2027-01-04 09:00")
     entries = commend(actor=supervisor(), year=2026, top=1)
     assert [e.unit.name for e in entries] == [CGW]
+    with pytest.raises(ValidationError):
+        commend(actor=supervisor(), year=2026, top=1)  # once
 
 
 def test_a_supervisor_issues_a_proposal_from_the_workbench_R11(flow, clock, client):

@@ -183,6 +183,8 @@ PAGES = [
         [],
         ["reason", "back"],
     ),
+    Page("ranking", lambda d, w: "/supervision/ranking/", ["year"]),
+    Page("commend", lambda d, w: "/supervision/ranking/commend/", [], ["year", "top"]),
     Page("drill", lambda d, w: "/supervision/drill/", ["unit", "measure", "from", "to"]),
     Page(
         "bulletin-file",
