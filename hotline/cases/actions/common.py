@@ -1,0 +1,320 @@
+"""What every stage's verbs share: the actor's right, the case lock and its
+version, events, clocks, and making a new case."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline.calendar.workdays import SHANGHAI, WorkCalendar
+from hotline.notifications.models import Message
+from hotline.notifications.outbox import tell_requester
+from hotline.organisation.models import Unit, User
+from hotline.policy.models import NoPolicyInForce, Policy
+
+from .. import workflow
+from ..changes import touch
+from ..errors import CaseChanged, InvalidInput, NotAllowed, WrongState
+from ..models import (
+    Assignment,
+    Case,
+    CaseNumberCounter,
+    Category,
+    Channel,
+    Clock,
+    Event,
+    InternalReason,
+    Involvement,
+    Requester,
+)
+from ..publication import mask_for
+from ..querycode import digest, new_code
+from ..repeats import find_likely_repeats, normalise_phone
+from ..search import segment
+from ..workflow import CaseState as C
+
+AROLE = Assignment.AssignmentRole
+
+SERVICE_CENTER_CHANNELS = (Channel.PHONE, Channel.FAX, Channel.SMS, Channel.EMAIL)
+ONLINE_CHANNELS = (Channel.WEB, Channel.API)
+SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied")
+
+# R6: which kind of unit handles an internal case, by reason.
+INTERNAL_UNIT_KINDS = {
+    InternalReason.DISCIPLINE: (Unit.Kind.DISCIPLINE_COMMISSION,),
+    InternalReason.EFFICIENCY: (Unit.Kind.EFFICIENCY_OFFICE,),
+    InternalReason.BUREAU_JUDGEMENT: (Unit.Kind.DEPARTMENT,),
+    InternalReason.REQUESTER_CHOICE: (Unit.Kind.DEPARTMENT,),
+}
+
+
+# Helpers ------------------------------------------------------------------
+
+
+def city_bureau() -> Unit:
+    return Unit.objects.get(kind=Unit.Kind.PETITION_BUREAU, level=Unit.Level.CITY)
+
+
+def _require(actor: User | None, action: str, unit: Unit) -> None:
+    """The actor must hold the role the transition table names for `action`
+    in `unit`."""
+    role = workflow.BY_ACTION[action].role
+    if actor is None or not actor.is_active or (unit.pk, role) not in actor.grants():
+        raise NotAllowed(
+            _("Only the %(role)s of %(unit)s may do this.")
+            % {"role": _role_label(role), "unit": unit.name}
+        )
+
+
+def _held_unit(actor: User | None, action: str, **unit_is) -> Unit:
+    """The unit of the given kind (and level) in which the actor holds the
+    role the table names for `action`, from the actor's roles."""
+    role = workflow.BY_ACTION[action].role
+    if actor is not None and actor.is_active:
+        for (_unit_id, held), unit in actor.grants().items():
+            if held == role and all(getattr(unit, k) == v for k, v in unit_is.items()):
+                return unit
+    raise NotAllowed(
+        _("Only the %(role)s of the right unit may do this.") % {"role": _role_label(role)}
+    )
+
+
+def _require_city_bureau(actor: User | None, action: str) -> Unit:
+    return _held_unit(actor, action, kind=Unit.Kind.PETITION_BUREAU, level=Unit.Level.CITY)
+
+
+def _role_label(role: str) -> str:
+    from hotline.organisation.models import Role as StaffRole
+
+    return str(StaffRole(role).label)
+
+
+def _check(action: str, state: str | None, assignment_role: str | None = None):
+    try:
+        return workflow.check(action, state, assignment_role)
+    except workflow.InvalidTransition:
+        raise WrongState(
+            _("This cannot be done now: the case is at the stage “%(state)s”.")
+            % {"state": state or "—"}
+        ) from None
+
+
+def _lock(case_id: int, expected_version: int | None) -> Case:
+    # of=self: lock the case row only, not the policy every case shares.
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("policy", "requester")
+        .get(pk=case_id)
+    )
+    return _checked_version(case, expected_version)
+
+
+def _checked_version(case: Case, expected_version: int | None) -> Case:
+    if expected_version is not None and case.version != expected_version:
+        raise CaseChanged(_("This case has changed since you opened it. Reload to see it now."))
+    return case
+
+
+def _save(case: Case, *fields: str) -> None:
+    """Every action bumps the version; the row is locked, so += is safe."""
+    case.version += 1
+    case.save(update_fields=[*fields, "version"])
+
+
+def _refresh_state(case: Case) -> None:
+    """A case past screening is as far along as its least advanced part."""
+    if case.state in (C.REGISTERED, C.SCREENING, C.REFUSED, C.DECLINED, C.CLOSED):
+        return
+    case.state = workflow.case_state_from_parts(list(case.parts.values_list("state", flat=True)))
+
+
+def _involve(case: Case, *units: Unit) -> None:
+    """These units take part in the case from now on, and may see it."""
+    Involvement.objects.bulk_create(
+        [Involvement(case=case, unit=u) for u in units], ignore_conflicts=True
+    )
+    if any(u.district_id for u in units):
+        # A district's figures count the cases its units take part in.
+        touch(case.received_at, case.rated_at)
+
+
+def _event(
+    case, action, actor, unit, at, *, part=None, assignment=None, save=True, **details
+) -> Event:
+    """A history row; `save=False` leaves it for a bulk insert."""
+    return (Event.objects.create if save else Event)(
+        case=case,
+        part=part,
+        assignment=assignment,
+        action=action,
+        actor=actor,
+        actor_unit=unit,
+        at=at,
+        details=details,
+    )
+
+
+def _clock(
+    calendar: WorkCalendar,
+    kind: str,
+    case: Case,
+    unit: Unit,
+    at: datetime,
+    days: int,
+    *,
+    part=None,
+    assignment=None,
+    save: bool = True,
+) -> Clock:
+    """A clock of `days` working days from `at` (D1, D3); `save=False`
+    leaves it for a bulk insert."""
+    due = calendar.deadline(at, days)
+    clock = Clock(
+        kind=kind,
+        case=case,
+        part=part,
+        assignment=assignment,
+        unit=unit,
+        working_days=days,
+        started_at=at,
+        due_at=due,
+        provisional=calendar.is_provisional_between(
+            timezone.localtime(at, SHANGHAI).date(), (due - timedelta(days=1)).date()
+        ),
+    )
+    touch(due)
+    if save:
+        clock.save()
+    return clock
+
+
+def _running(**filters):
+    return Clock.objects.filter(met_at__isnull=True, cancelled_at__isnull=True, **filters)
+
+
+def _meet(at: datetime, **filters) -> int:
+    return _running(**filters).update(met_at=at)
+
+
+def _cancel(at: datetime, **filters) -> int:
+    return _running(**filters).exclude(breached_at__isnull=False).update(cancelled_at=at)
+
+
+def _text(value: str, field_name: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message, field=field_name)
+    return value
+
+
+def _fits(row, *fields: str) -> None:
+    """Each text as it will be stored fits its column. Checked here, after
+    the verb's own changes (upper() makes "ß" two letters, "ﬃ" three),
+    for every door a case comes in by: PostgreSQL refuses a longer value
+    (a server error), SQLite would keep it."""
+    for name in fields:
+        limit = row._meta.get_field(name).max_length
+        if len(getattr(row, name)) > limit:
+            raise InvalidInput(_("At most %(limit)d characters.") % {"limit": limit}, field=name)
+
+
+def _next_number(received_at: datetime) -> str:
+    """The day's next sequence number, in one statement that two
+    transactions cannot both get (PostgreSQL and SQLite alike)."""
+    day = timezone.localtime(received_at, SHANGHAI).date()
+    table = CaseNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [day],
+        )
+        (last,) = cursor.fetchone()
+    return f"{settings.HOTLINE_CASE_PREFIX}{day:%Y%m%d}{last:05d}"
+
+
+@dataclass(frozen=True)
+class RequesterDetails:
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    email: str = ""
+    address: str = ""
+    kind: str = Requester.Kind.PERSON
+
+
+def _new_case(
+    *,
+    channel: str,
+    requester: RequesterDetails,
+    content: str,
+    location: str,
+    category: Category | None,
+    disclosure_allowed: bool,
+    received_at: datetime,
+    state: str,
+    registered_by: User | None,
+) -> Case:
+    content = _text(content, "content", _("Please enter what the request is about."))
+    phone = normalise_phone(requester.phone)
+    if requester.phone and not phone:
+        raise InvalidInput(_("This phone number is not valid."), field="phone")
+    reply_by_email = channel == Channel.EMAIL
+    if reply_by_email and not requester.email:
+        raise InvalidInput(_("An email case needs the requester's email address."), field="email")
+    if not reply_by_email and not phone:
+        raise InvalidInput(
+            _("A phone number is needed to send the result back to the requester."), field="phone"
+        )
+    if category is not None and not category.is_active:
+        raise InvalidInput(_("This category is no longer in use."), field="category")
+    try:
+        policy = Policy.in_force(received_at)
+    except NoPolicyInForce:
+        raise InvalidInput(
+            _("No policy is in force on the day received."), field="received_at"
+        ) from None
+    person = Requester(
+        kind=requester.kind,
+        name=requester.name.strip(),
+        phone=phone,
+        id_number=requester.id_number.strip().upper(),
+        email=requester.email.strip(),
+        address=requester.address.strip(),
+    )
+    location = location.strip()
+    _fits(person, "name", "phone", "id_number", "email", "address")
+    _fits(Case(location=location), "location")
+    person.save()
+    case = Case.objects.create(
+        number=_next_number(received_at),
+        channel=channel,
+        requester=person,
+        content=content,
+        location=location,
+        category=category,
+        disclosure_allowed=disclosure_allowed,
+        received_at=received_at,
+        policy=policy,
+        registered_by=registered_by,
+        state=state,
+        # Indexed as the public would read it: searching a published list
+        # by someone's phone or name must not find their case (D8).
+        search_text=segment(*map(mask_for(person), (content, location))),
+        query_code_hash=digest(code := new_code()),
+    )
+    touch(received_at)  # a registration entered after the day it came in
+    case.query_code = code  # shown once, to the requester
+    case.flag_repeat = bool(find_likely_repeats(case))
+    if case.flag_repeat:
+        case.save(update_fields=["flag_repeat"])
+    tell_requester(case, Message.Kind.ACKNOWLEDGEMENT, code=code)
+    return case
+
+
+def _reach_city_bureau(case: Case, calendar: WorkCalendar, at: datetime, bureau: Unit) -> None:
+    """R7: the city bureau has dispatch_days to screen, classify and dispatch."""
+    _clock(calendar, Clock.Kind.DISPATCH, case, bureau, at, case.policy.dispatch_days)

@@ -1,0 +1,222 @@
+"""Handling in the unit (R8.1, R8.2, D6): read, instruct, contribute, draft and
+approve the reply."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline.calendar.services import database_calendar
+from hotline.organisation.models import User
+
+from ..models import (
+    Assignment,
+    Clock,
+    Event,
+    Reply,
+)
+from ..workflow import AssignmentState as A
+from ..workflow import PartState as P
+from .common import (
+    AROLE,
+    _check,
+    _clock,
+    _event,
+    _lock,
+    _meet,
+    _refresh_state,
+    _require,
+    _save,
+    _text,
+    city_bureau,
+)
+
+# In the unit (R8.1, R8.2, D6) ---------------------------------------------
+
+
+def _lock_assignment(assignment: Assignment, expected_version: int | None):
+    """Lock the assignment's case, then read the assignment (see _lock_part)."""
+    case = _lock(assignment.case_id, expected_version)
+    assignment = Assignment.objects.select_related("unit", "part", "dispatched_by").get(
+        pk=assignment.pk
+    )
+    assignment.case = assignment.part.case = case
+    return case, assignment
+
+
+def _unit_event(case, action, actor, assignment, now, **details) -> Event:
+    return _event(
+        case,
+        action,
+        actor,
+        assignment.unit,
+        now,
+        part=assignment.part,
+        assignment=assignment,
+        **details,
+    )
+
+
+def _unit_action(action, actor, assignment, expected_version):
+    case, assignment = _lock_assignment(assignment, expected_version)
+    _check(action, assignment.state, assignment.role)
+    _require(actor, action, assignment.unit)
+    return case, assignment
+
+
+@transaction.atomic
+def read_assignment(
+    *, actor: User, assignment: Assignment, expected_version: int | None = None
+) -> Assignment:
+    """R8.1: the unit's handler reads the case and submits it to the leader
+    in charge; this meets the read clock."""
+    case, assignment = _unit_action("read", actor, assignment, expected_version)
+    now = timezone.now()
+    assignment.state, assignment.read_by = A.READ, actor
+    assignment.save(update_fields=["state", "read_by"])
+    _meet(now, assignment=assignment, kind=Clock.Kind.READ)
+    _save(case)
+    _unit_event(case, "read", actor, assignment, now)
+    return assignment
+
+
+@transaction.atomic
+def instruct_assignment(
+    *, actor: User, assignment: Assignment, instruction: str, expected_version: int | None = None
+) -> Assignment:
+    """R8.1: the leader in charge gives an instruction."""
+    case, assignment = _unit_action("instruct", actor, assignment, expected_version)
+    instruction = _text(instruction, "instruction", _("Write the instruction."))
+    now = timezone.now()
+    assignment.state, assignment.instruction = A.INSTRUCTED, instruction
+    assignment.save(update_fields=["state", "instruction"])
+    _save(case)
+    _unit_event(case, "instruct", actor, assignment, now, instruction=instruction)
+    return assignment
+
+
+@transaction.atomic
+def contribute(
+    *, actor: User, assignment: Assignment, text: str, expected_version: int | None = None
+) -> Assignment:
+    """D6: a co-handling unit sends its contribution to the lead unit."""
+    case, assignment = _unit_action("contribute", actor, assignment, expected_version)
+    text = _text(text, "text", _("Write the contribution for the lead unit."))
+    now = timezone.now()
+    assignment.state, assignment.contribution = A.CONTRIBUTED, text
+    assignment.save(update_fields=["state", "contribution"])
+    _meet(now, assignment=assignment, kind=Clock.Kind.CONTRIBUTION)
+    _save(case)
+    lead = assignment.part.assignments.exclude(state=A.WITHDRAWN).get(role=AROLE.LEAD)
+    _unit_event(case, "contribute", actor, assignment, now, to=lead.unit.name, text=text)
+    return assignment
+
+
+@transaction.atomic
+def draft_reply(
+    *,
+    actor: User,
+    assignment: Assignment,
+    content: str,
+    remaining_problems: str = "",
+    measures: str = "",
+    recommend_nonpublication: bool = False,
+    nonpublication_reason: str = "",
+    expected_version: int | None = None,
+) -> Reply:
+    """R8.2: the handler drafts the reply (what was done; for complex
+    matters the remaining problems and the measures proposed). R9: it can
+    recommend that the result not be published, with a reason."""
+    case, assignment = _unit_action("draft_reply", actor, assignment, expected_version)
+    content = _text(content, "content", _("Write what was done."))
+    if recommend_nonpublication:
+        nonpublication_reason = _text(
+            nonpublication_reason,
+            "nonpublication_reason",
+            _("Say why the result should not be published."),
+        )
+    now = timezone.now()
+    reply = Reply.objects.create(
+        assignment=assignment,
+        content=content,
+        remaining_problems=remaining_problems.strip(),
+        measures=measures.strip(),
+        recommend_nonpublication=recommend_nonpublication,
+        nonpublication_reason=nonpublication_reason if recommend_nonpublication else "",
+        is_redo=assignment.state == A.REDO,
+        drafted_by=actor,
+        drafted_at=now,
+    )
+    assignment.state = A.AWAITING_APPROVAL
+    assignment.save(update_fields=["state"])
+    _save(case)
+    _unit_event(
+        case,
+        "draft_reply",
+        actor,
+        assignment,
+        now,
+        reply=reply.pk,
+        recommend_nonpublication=recommend_nonpublication,
+    )
+    return reply
+
+
+@transaction.atomic
+def send_back_draft(
+    *, actor: User, assignment: Assignment, note: str, expected_version: int | None = None
+) -> Assignment:
+    """R8.2: the leader in charge does not approve the draft; the handler
+    writes it again."""
+    case, assignment = _unit_action("send_back_draft", actor, assignment, expected_version)
+    note = _text(note, "note", _("Say what the draft lacks."))
+    now = timezone.now()
+    reply = assignment.replies.latest("id")
+    assignment.state = A.REDO if reply.is_redo else A.INSTRUCTED
+    assignment.save(update_fields=["state"])
+    _save(case)
+    _unit_event(case, "send_back_draft", actor, assignment, now, reply=reply.pk, note=note)
+    return assignment
+
+
+@transaction.atomic
+def approve_reply(
+    *, actor: User, assignment: Assignment, expected_version: int | None = None
+) -> Reply:
+    """R8.2: the reply leaves the unit only with its leader's approval; it
+    goes to the bureau of the unit's level for review, or straight to the
+    city bureau for a case under city final review (R8.4b)."""
+    case, assignment = _unit_action("approve_reply", actor, assignment, expected_version)
+    now = timezone.now()
+    part = assignment.part
+    reviewing = city_bureau() if case.city_final_review else part.holder_bureau
+    reply = assignment.replies.latest("id")
+    reply.approved_by, reply.approved_at, reply.reviewing_bureau = actor, now, reviewing
+    reply.save(update_fields=["approved_by", "approved_at", "reviewing_bureau"])
+    assignment.state = A.SUBMITTED
+    assignment.save(update_fields=["state"])
+    _meet(now, assignment=assignment, kind=Clock.Kind.REDO if reply.is_redo else Clock.Kind.REPLY)
+    part.state = P.REVIEWING
+    part.save(update_fields=["state"])
+    _clock(
+        database_calendar(),
+        Clock.Kind.REVIEW,
+        case,
+        reviewing,
+        now,
+        case.policy.review_days,
+        part=part,
+    )
+    _refresh_state(case)
+    _save(case, "state")
+    _event(
+        case,
+        "approve_reply",
+        actor,
+        assignment.unit,
+        now,
+        part=part,
+        assignment=assignment,
+        reply=reply.pk,
+        to=reviewing.name,
+    )
+    return reply

@@ -1,0 +1,203 @@
+"""Review and result (R8.4, D5, R9): the bureau reviews the reply, and the
+result goes back through the original channel."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline.calendar.services import database_calendar
+from hotline.notifications.models import Message
+from hotline.notifications.outbox import tell_requester
+from hotline.organisation.models import User
+
+from ..models import (
+    Assignment,
+    Case,
+    Clock,
+    HandlingMode,
+    Part,
+    Reply,
+    Violation,
+)
+from ..rating import rating_url
+from ..violations import first_handlers
+from ..workflow import AssignmentState as A
+from ..workflow import CaseState as C
+from ..workflow import PartState as P
+from .common import (
+    AROLE,
+    _check,
+    _clock,
+    _event,
+    _lock,
+    _meet,
+    _refresh_state,
+    _require,
+    _require_city_bureau,
+    _running,
+    _save,
+    _text,
+)
+from .returns import _moot_returns
+from .screening import _lock_part
+
+# Review (R8.4, D5, R9) ----------------------------------------------------
+
+
+@transaction.atomic
+def review_reply(
+    *,
+    actor: User,
+    part: Part,
+    approve: bool,
+    reasons: str = "",
+    agree_nonpublication: bool = False,
+    expected_version: int | None = None,
+) -> Reply:
+    """R8.4a: the bureau approves the reply or sends it back for a redo with
+    reasons; a redo that falls short again marks the case overdue (D5).
+    R9: where the unit recommended not publishing, the reviewer decides."""
+    case, part = _lock_part(part, expected_version)
+    _check("review", part.state)
+    assignment = part.assignments.select_related("unit").get(
+        role__in=(AROLE.SOLE, AROLE.LEAD), state=A.SUBMITTED
+    )
+    reply = assignment.replies.latest("id")
+    reviewing = reply.reviewing_bureau
+    _require(actor, "review", reviewing)
+    if not approve:
+        reasons = _text(reasons, "reasons", _("Say where the reply falls short."))
+    now = timezone.now()
+    reply.review_decision = "approved" if approve else "redo"
+    reply.review_reasons = reasons
+    reply.nonpublication_agreed = (
+        approve and reply.recommend_nonpublication and agree_nonpublication
+    )
+    reply.reviewed_by, reply.reviewed_at = actor, now
+    reply.save(
+        update_fields=[
+            "review_decision",
+            "review_reasons",
+            "nonpublication_agreed",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+    )
+    _meet(now, part=part, kind=Clock.Kind.REVIEW)
+    if approve:
+        part.state = P.APPROVED
+        done = list(part.assignments.exclude(state=A.WITHDRAWN).values_list("pk", "state"))
+        ids = [pk for pk, _state in done]
+        unread = [pk for pk, state in done if state == A.RECEIVED]
+        # A co-handler that never read the case keeps its read clock: the
+        # late read still counts (R11(1)).
+        _running(assignment__in=ids).exclude(breached_at__isnull=False).exclude(
+            kind=Clock.Kind.READ, assignment__in=unread
+        ).update(cancelled_at=now)
+        _moot_returns(ids, now)
+        Assignment.objects.filter(pk__in=ids).update(state=A.DONE)
+    else:
+        _send_for_redo(case, part, assignment, actor, reviewing, now, reasons)
+    part.save(update_fields=["state"])
+    _refresh_state(case)
+    _save(case, "state", "flag_overdue")
+    _event(
+        case,
+        "review",
+        actor,
+        reviewing,
+        now,
+        part=part,
+        assignment=assignment,
+        reply=reply.pk,
+        approved=approve,
+        reasons=reasons,
+        nonpublication_agreed=reply.nonpublication_agreed,
+    )
+    return reply
+
+
+def _send_for_redo(case, part, assignment, actor, bureau, now, reasons) -> None:
+    """R8.4a, D3: the redo clock starts when the bureau sends the reply back;
+    D5: failing a redo marks the case overdue, with a violation."""
+    if assignment.redo_count >= 1:
+        case.flag_overdue = True
+        clock = assignment.clocks.filter(kind=Clock.Kind.REDO).latest("id")
+        Violation.objects.get_or_create(
+            clock=clock,
+            kind=Violation.Kind.OVERDUE,
+            defaults={
+                "case": case,
+                "unit": assignment.unit,
+                "person": responsible_person(assignment),
+                "occurred_at": now,
+            },
+        )
+    assignment.state = A.REDO
+    assignment.redo_count += 1
+    assignment.save(update_fields=["state", "redo_count"])
+    part.state = P.REDO
+    _clock(
+        database_calendar(),
+        Clock.Kind.REDO,
+        case,
+        assignment.unit,
+        now,
+        case.policy.redo_days,
+        part=part,
+        assignment=assignment,
+    )
+
+
+def responsible_person(assignment: Assignment) -> User | None:
+    """R11: the handler who read the case, or else the unit's first handler."""
+    if assignment.read_by_id:
+        return assignment.read_by
+    handler = first_handlers([assignment.unit_id]).get(assignment.unit_id)
+    return User.objects.get(pk=handler) if handler else None
+
+
+# Result, publication and rating (R9, D9) ------------------------------------
+
+
+def is_publishable(case: Case) -> bool:
+    """R9: internal cases, and cases whose unit recommended not publishing
+    with the bureau's agreement, are only sent, never published."""
+    if case.handling_mode != HandlingMode.PUBLIC:
+        return False
+    return not Reply.objects.filter(
+        assignment__case=case, review_decision="approved", nonpublication_agreed=True
+    ).exists()
+
+
+def _approved_replies(case: Case):
+    return (
+        Reply.objects.filter(assignment__case=case, review_decision="approved")
+        .select_related("assignment__unit", "assignment__part")
+        .order_by("assignment__part__number", "-id")
+    )
+
+
+@transaction.atomic
+def close_case(
+    *, actor: User, case: Case, result: str = "", expected_version: int | None = None
+) -> Case:
+    """R9: once every part's reply is approved, the result goes back through
+    the original channel and, unless R9 says otherwise, is published."""
+    bureau = _require_city_bureau(actor, "close")
+    case = _lock(case.pk, expected_version)
+    _check("close", case.state)
+    if not result.strip():
+        latest = {}
+        for reply in _approved_replies(case):
+            latest.setdefault(reply.assignment.part_id, reply)
+        result = "\n".join(r.content for r in latest.values())
+    now = timezone.now()
+    case.state = C.CLOSED
+    case.result = result.strip()
+    case.closed_at = now
+    case.published = is_publishable(case)
+    _save(case, "state", "result", "closed_at", "published")
+    tell_requester(case, Message.Kind.RESULT, result=case.result, rating_url=rating_url(case))
+    _event(case, "close", actor, bureau, now, published=case.published)
+    return case

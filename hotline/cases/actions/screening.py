@@ -1,0 +1,405 @@
+"""Screening and dispatch (R3, R4, R6, R7, R8.5, R8.6, R8.7): the city bureau
+refuses, declines, accepts and classifies; a bureau dispatches."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from hotline.calendar.services import database_calendar
+from hotline.calendar.workdays import SHANGHAI
+from hotline.notifications.models import Message
+from hotline.notifications.outbox import EMERGENCY_ADVICE, tell_requester, tell_unit
+from hotline.organisation.models import Unit, User
+
+from .. import preconditions
+from ..errors import InvalidInput, WrongState
+from ..models import (
+    Assignment,
+    Case,
+    Clock,
+    HandlingMode,
+    InternalReason,
+    Part,
+    RefusalReason,
+)
+from ..repeats import timely_reply_count
+from ..workflow import AssignmentState as A
+from ..workflow import CaseState as C
+from ..workflow import PartState as P
+from .common import (
+    AROLE,
+    INTERNAL_UNIT_KINDS,
+    _check,
+    _clock,
+    _event,
+    _involve,
+    _lock,
+    _meet,
+    _refresh_state,
+    _require,
+    _require_city_bureau,
+    _save,
+)
+
+# Screening (R3, R4, R6, R8.5) ----------------------------------------------
+
+
+def _screening(action: str, actor: User, case_id: int, expected_version: int | None):
+    bureau = _require_city_bureau(actor, action)
+    case = _lock(case_id, expected_version)
+    _check(action, case.state)
+    return case, bureau
+
+
+@transaction.atomic
+def refuse_case(
+    *, actor: User, case: Case, reason: int, note: str = "", expected_version: int | None = None
+) -> Case:
+    """R3: refuse with one of the nine reasons; the requester is told
+    through the original channel, and for an emergency (R3(8)) told to call
+    an emergency line at once."""
+    case, bureau = _screening("refuse", actor, case.pk, expected_version)
+    if reason not in RefusalReason.values:
+        raise InvalidInput(_("Choose one of the nine reasons of R3."), field="reason")
+    now = timezone.now()
+    case.state = C.REFUSED
+    case.refusal_reason = reason
+    _save(case, "state", "refusal_reason")
+    _meet(now, case=case, kind=Clock.Kind.DISPATCH)
+    _event(case, "refuse", actor, bureau, now, reason=reason, note=note)
+    with translation.override("zh-hans"):
+        label = str(RefusalReason(reason).label)
+    if reason == RefusalReason.EMERGENCY:
+        label = f"{label}。{EMERGENCY_ADVICE}"
+    tell_requester(case, Message.Kind.REFUSAL, reason=label)
+    return case
+
+
+@transaction.atomic
+def accept_case(
+    *,
+    actor: User,
+    case: Case,
+    city_final_review: bool = False,
+    expected_version: int | None = None,
+) -> Case:
+    """R3, R4: accept for dispatch. `city_final_review` marks a major or
+    sensitive case, or one the city bureau reserves (R8.4b)."""
+    case, bureau = _screening("accept", actor, case.pk, expected_version)
+    now = timezone.now()
+    Part.objects.create(
+        case=case,
+        number=1,
+        holder_bureau=bureau,
+        state=P.AWAITING_DISPATCH,
+        received_at=case.clocks.get(kind=Clock.Kind.DISPATCH, part=None).started_at,
+    )
+    case.state = C.DISPATCHING
+    case.city_final_review = city_final_review
+    _save(case, "state", "city_final_review")
+    _event(case, "accept", actor, bureau, now, city_final_review=city_final_review)
+    return case
+
+
+@transaction.atomic
+def classify_case(
+    *,
+    actor: User,
+    case: Case,
+    mode: str,
+    reason: int | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """R4, R6: public or internal handling, before the first dispatch."""
+    case, bureau = _screening("classify", actor, case.pk, expected_version)
+    preconditions.require("classify", case, case, timezone.now())
+    if mode == HandlingMode.PUBLIC:
+        if not case.disclosure_allowed:
+            raise InvalidInput(
+                _(
+                    "The requester chose not to have this case handled publicly: "
+                    "it must be handled internally (R6(4))."
+                ),
+                field="mode",
+            )
+        reason = None
+    elif mode == HandlingMode.INTERNAL:
+        if reason not in InternalReason.values:
+            raise InvalidInput(_("Choose one of the four reasons of R6."), field="reason")
+    else:
+        raise InvalidInput(_("Choose public or internal handling."), field="mode")
+    now = timezone.now()
+    case.handling_mode = mode
+    case.internal_reason = reason
+    _save(case, "handling_mode", "internal_reason")
+    _event(case, "classify", actor, bureau, now, mode=mode, reason=reason)
+    return case
+
+
+@transaction.atomic
+def decline_repeat(
+    *, actor: User, case: Case, note: str = "", expected_version: int | None = None
+) -> Case:
+    """R8.5, D7: decline a repeat once the same matter has had more timely
+    replies than the policy's threshold; the count is recorded."""
+    case, bureau = _screening("decline_repeat", actor, case.pk, expected_version)
+    now = timezone.now()
+    preconditions.require("decline_repeat", case, case, now)
+    count = timely_reply_count(case)
+    case.state = C.DECLINED
+    case.declined_timely_replies = count
+    _save(case, "state", "declined_timely_replies")
+    _meet(now, case=case, kind=Clock.Kind.DISPATCH)
+    _event(case, "decline_repeat", actor, bureau, now, timely_replies=count, note=note)
+    tell_requester(case, Message.Kind.DECLINED, count=count)
+    return case
+
+
+# Dispatch (R4, R6, R7, R8.6, R8.7) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartPlan:
+    """Where one part goes: a sole unit, a lead with co-handlers (R8.6), or
+    (from the city bureau) a district bureau that dispatches it on (R4)."""
+
+    description: str = ""
+    sole: Unit | None = None
+    lead: Unit | None = None
+    co: tuple[Unit, ...] = field(default_factory=tuple)
+    district_bureau: Unit | None = None
+
+
+def _check_plan(case: Case, bureau: Unit, plan: PartPlan) -> None:
+    targets = [u for u in (plan.sole, plan.lead, plan.district_bureau) if u is not None]
+    if len(targets) != 1:
+        raise InvalidInput(
+            _(
+                "Send each part to one unit, to a lead unit with co-handlers, "
+                "or to a district bureau."
+            ),
+            field="parts",
+        )
+    if plan.lead is not None and not plan.co:
+        raise InvalidInput(_("A lead unit needs at least one co-handling unit (R8.6)."), field="co")
+    if plan.lead is None and plan.co:
+        raise InvalidInput(_("Co-handling units need a lead unit (R8.6)."), field="co")
+    units = [*targets, *plan.co]
+    if len({u.pk for u in units}) != len(units):
+        raise InvalidInput(_("A unit appears twice in the same part."), field="co")
+    for unit in units:
+        if unit.parent_id != bureau.pk or not unit.is_active:
+            raise InvalidInput(
+                _("%(unit)s is not a unit that %(bureau)s dispatches to (R4).")
+                % {"unit": unit.name, "bureau": bureau.name},
+                field="parts",
+            )
+    if plan.district_bureau is not None:
+        if plan.district_bureau.kind != Unit.Kind.PETITION_BUREAU:
+            raise InvalidInput(_("Choose a district petition bureau."), field="parts")
+        return
+    allowed = (
+        INTERNAL_UNIT_KINDS[case.internal_reason]
+        if case.handling_mode == HandlingMode.INTERNAL
+        else (Unit.Kind.DEPARTMENT,)
+    )
+    for unit in units:
+        if unit.kind not in allowed:
+            raise InvalidInput(
+                _("%(unit)s cannot handle this case: it needs a %(kinds)s (R6).")
+                % {
+                    "unit": unit.name,
+                    "kinds": "、".join(str(Unit.Kind(k).label) for k in allowed),
+                },
+                field="parts",
+            )
+
+
+def _carry_out_plan(
+    case: Case, part: Part, plan: PartPlan, actor: User, bureau: Unit, now, calendar
+) -> list[Unit]:
+    """Dispatch one part; return the handling units it went to."""
+    part.description = plan.description.strip() or part.description
+    policy = case.policy
+    if plan.district_bureau is not None:
+        _check("pass_to_district", part.state)
+        part.holder_bureau = plan.district_bureau
+        part.received_at = now
+        part.save(update_fields=["description", "holder_bureau", "received_at"])
+        _involve(case, plan.district_bureau)
+        _clock(
+            calendar,
+            Clock.Kind.DISPATCH,
+            case,
+            plan.district_bureau,
+            now,
+            policy.dispatch_days,
+            part=part,
+        )
+        _event(
+            case, "pass_to_district", actor, bureau, now, part=part, to=plan.district_bureau.name
+        )
+        return []
+    _check("dispatch", part.state)
+    part.state = P.HANDLING
+    part.save(update_fields=["description", "state"])
+    members = (
+        [(plan.sole, AROLE.SOLE)]
+        if plan.sole
+        else [(plan.lead, AROLE.LEAD), *((u, AROLE.CO) for u in plan.co)]
+    )
+    _involve(case, *(unit for unit, _role in members))
+    assignments = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                part=part,
+                case=case,
+                unit=unit,
+                role=role,
+                dispatched_by=bureau,
+                dispatched_at=now,
+                state=A.RECEIVED,
+            )
+            for unit, role in members
+        ]
+    )
+    # D3: the reply clock starts on receipt, reading included (R8.2);
+    # D6: a co-handler reads on the lead's clock and contributes
+    # co_handler_lead_days before the lead's reply is due, which is the
+    # same as reply_days − co_handler_lead_days from receipt.
+    periods = {
+        Clock.Kind.READ: policy.read_days,
+        Clock.Kind.REPLY: policy.reply_days,
+        Clock.Kind.CONTRIBUTION: policy.reply_days - policy.co_handler_lead_days,
+    }
+    clocks = Clock.objects.bulk_create(
+        [
+            _clock(
+                calendar,
+                kind,
+                case,
+                a.unit,
+                now,
+                periods[kind],
+                part=part,
+                assignment=a,
+                save=False,
+            )
+            for a in assignments
+            for kind in (
+                Clock.Kind.READ,
+                Clock.Kind.CONTRIBUTION if a.role == AROLE.CO else Clock.Kind.REPLY,
+            )
+        ]
+    )
+    for assignment, clock in zip(assignments, clocks[1::2], strict=True):
+        due = timezone.localtime(clock.due_at, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        with translation.override("zh-hans"):
+            notice = _("New case %(number)s for your unit, due %(due)s.") % {
+                "number": case.number,
+                "due": due,
+            }
+        tell_unit(assignment.unit, case, Message.Kind.DISPATCHED, notice, due=due)
+    _event(
+        case,
+        "dispatch",
+        actor,
+        bureau,
+        now,
+        part=part,
+        units=[{"unit": u.name, "role": r} for u, r in members],
+    )
+    return [u for u, _r in members]
+
+
+def _tell_internal(case: Case, units: list[Unit]) -> None:
+    """R6: the requester is told which unit handles the case internally."""
+    if case.handling_mode == HandlingMode.INTERNAL and units:
+        tell_requester(case, Message.Kind.INTERNAL_HANDLING, unit="、".join(u.name for u in units))
+
+
+@transaction.atomic
+def dispatch_case(
+    *, actor: User, case: Case, parts: list[PartPlan], expected_version: int | None = None
+) -> Case:
+    """R4, R7, R8.6, R8.7: the city bureau's first dispatch, in one or
+    several parts at once, each to a city department (sole, or lead with
+    co-handlers) or to a district bureau."""
+    bureau = _require_city_bureau(actor, "dispatch")
+    case = _lock(case.pk, expected_version)
+    if case.state != C.DISPATCHING:
+        _check("dispatch", case.state)
+    if case.handling_mode == HandlingMode.UNDECIDED:
+        raise WrongState(_("Classify the case as public or internal handling first (R4)."))
+    existing = list(case.parts.all())
+    if len(existing) != 1 or existing[0].state != P.AWAITING_DISPATCH or case.assignments.exists():
+        raise WrongState(_("This case has already been dispatched."))
+    if not parts:
+        raise InvalidInput(_("Say where the case goes."), field="parts")
+    if len(parts) > 1 and any(not p.description.strip() for p in parts):
+        raise InvalidInput(
+            _("Describe each part of a case split in several parts (R8.7)."), field="parts"
+        )
+    for plan in parts:
+        _check_plan(case, bureau, plan)
+    now = timezone.now()
+    calendar = database_calendar()
+    _meet(now, case=case, kind=Clock.Kind.DISPATCH, part=None)
+    handling_units = []
+    for number, plan in enumerate(parts, start=1):
+        part = (
+            existing[0]
+            if number == 1
+            else Part.objects.create(
+                case=case,
+                number=number,
+                holder_bureau=bureau,
+                state=P.AWAITING_DISPATCH,
+                received_at=existing[0].received_at,
+            )
+        )
+        handling_units += _carry_out_plan(case, part, plan, actor, bureau, now, calendar)
+    _refresh_state(case)
+    _save(case, "state")
+    _tell_internal(case, handling_units)
+    return case
+
+
+def _lock_part(part: Part, expected_version: int | None) -> tuple[Case, Part]:
+    """Lock the part's case, then read the part.
+
+    Two statements on purpose: under READ COMMITTED, a row joined to the
+    one being locked is read from the snapshot taken before the lock wait,
+    so it could be stale once a concurrent action commits."""
+    case = _lock(part.case_id, expected_version)
+    part = Part.objects.select_related("holder_bureau").get(pk=part.pk)
+    part.case = case
+    return case, part
+
+
+@transaction.atomic
+def dispatch_part(
+    *, actor: User, part: Part, plan: PartPlan, expected_version: int | None = None
+) -> Case:
+    """R4, R7: the bureau holding a part dispatches it: a district bureau to
+    one of its district's units, or a bureau again after a withdrawal."""
+    case, part = _lock_part(part, expected_version)
+    bureau = part.holder_bureau
+    _require(actor, "dispatch", bureau)
+    _check("dispatch", part.state)
+    if case.state not in (C.DISPATCHING, C.HANDLING, C.REVIEWING):
+        raise WrongState(_("This case is not open for dispatch."))
+    if plan.district_bureau is not None and bureau.level != Unit.Level.CITY:
+        raise InvalidInput(
+            _("Only the city bureau passes cases to district bureaus."), field="parts"
+        )
+    _check_plan(case, bureau, plan)
+    now = timezone.now()
+    _meet(now, part=part, kind=Clock.Kind.DISPATCH)
+    units = _carry_out_plan(case, part, plan, actor, bureau, now, database_calendar())
+    _refresh_state(case)
+    _save(case, "state")
+    _tell_internal(case, units)
+    return case
