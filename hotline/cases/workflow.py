@@ -1,10 +1,14 @@
 """The workflow's transition table: pure Python, no Django.
 
 One row per action: which entity it moves (case, part or assignment), from
-which states, to which state, who may do it (role, and in which unit) and the
-rules it carries out. The verbs in hotline.cases.actions look their action up
-here before they touch a row, so a wrong action or a wrong actor is refused
-in one place. `mermaid()` draws the table for docs/workflow.md.
+which states, to which state, who may do it (role, and in which unit), the
+rules it carries out and what else must hold (`requires`). MOVES adds what
+the action moves besides: the rows it creates, the other entities it moves
+and each outcome of a decision. The verbs in hotline.cases.actions look
+their action up here before they touch a row, and write every state through
+`moved()`, so a wrong action, a wrong actor or a move the table does not
+name is refused in one place. `mermaid()` draws every move for
+docs/workflow.md.
 
 A case is split into parts (R8.7; a plain case has one part); a part is
 dispatched to one unit (sole) or to a lead and co-handlers (R8.6), each an
@@ -313,6 +317,73 @@ TRANSITIONS: tuple[Transition, ...] = (
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 
 
+@dataclass(frozen=True)
+class Move:
+    """A state change an action makes: `entity` from one of `sources` (none:
+    a row the action creates) to one of `targets`."""
+
+    entity: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+
+
+EVERY_ASSIGNMENT = tuple(s.value for s in AssignmentState if s != AssignmentState.WITHDRAWN)
+
+# What an action moves besides its row's own change: the parts and
+# assignments it creates, the other entities it moves, and each outcome of
+# a decision. A case's state after screening follows from its parts
+# (case_state_from_parts): it is derived, never chosen, so not listed.
+MOVES: dict[str, tuple[Move, ...]] = {
+    "register": (Move("case", (), (C.SCREENING,)),),  # forwarded as it is registered
+    "accept": (Move("part", (), (P.AWAITING_DISPATCH,)),),
+    "dispatch": (
+        Move("part", (), (P.AWAITING_DISPATCH,)),  # the further parts of a split (R8.7)
+        Move("assignment", (), (A.RECEIVED,)),
+    ),
+    "send_back_draft": (Move("assignment", (A.AWAITING_APPROVAL,), (A.INSTRUCTED, A.REDO)),),
+    "approve_reply": (Move("part", (P.HANDLING, P.REDO), (P.REVIEWING,)),),
+    "decide_return": (
+        # withdrawn: the unit (a sole or lead unit with the whole part, which
+        # goes back to its bureau); rejected: the unit carries on (D3)
+        Move("assignment", EVERY_ASSIGNMENT, (A.WITHDRAWN,)),
+        Move("part", (P.HANDLING, P.REDO), (P.AWAITING_DISPATCH,)),
+        Move("assignment", (A.RETURN_REQUESTED,), (A.RECEIVED, A.READ, A.INSTRUCTED)),
+    ),
+    "review": (
+        Move("part", (P.REVIEWING,), (P.APPROVED, P.REDO)),
+        Move("assignment", EVERY_ASSIGNMENT, (A.DONE,)),  # approved: every unit of the part
+        Move("assignment", (A.SUBMITTED,), (A.REDO,)),  # sent back (R8.4a)
+    ),
+    "reopen": (
+        Move("part", (P.APPROVED,), (P.REDO,)),
+        Move("assignment", (A.DONE,), (A.REDO,)),
+    ),
+}
+
+
+def moves(action: str) -> tuple[Move, ...]:
+    """Every state change `action` may make, its row's own first."""
+    row = BY_ACTION[action]
+    own = (Move(row.entity, row.sources, (row.target,)),) if row.target is not None else ()
+    return own + MOVES.get(action, ())
+
+
+class InvalidMove(Exception):
+    def __init__(self, action: str, entity: str, source: str | None, target: str):
+        super().__init__(f"{action} does not move a {entity} from {source or 'new'} to {target}")
+
+
+def moved(action: str, entity: str, source: str | None, target: str) -> str:
+    """`target`, if `action` may move `entity` there from `source` (None: a
+    new row); every state a verb writes goes through here."""
+    for move in moves(action):
+        if move.entity != entity or target not in move.targets:
+            continue
+        if (source is None and not move.sources) or (source is not None and source in move.sources):
+            return target
+    raise InvalidMove(action, entity, source, target)
+
+
 class InvalidTransition(Exception):
     def __init__(self, action: str, state: str):
         super().__init__(f"{action} is not possible in state {state}")
@@ -352,16 +423,32 @@ def case_state_from_parts(part_states: list[str]) -> CaseState:
 
 
 def mermaid() -> str:
-    """The table as Mermaid state diagrams, one per entity."""
+    """The table as Mermaid state diagrams, one per entity: every move of
+    every action (an action that changes no state loops on its sources)."""
     out = []
     for entity in ("case", "part", "assignment"):
         out.append(f"### {entity.capitalize()}\n\n```mermaid\nstateDiagram-v2")
+        seen = set()
         for row in TRANSITIONS:
-            if row.entity != entity:
-                continue
             label = f"{row.action} ({row.role.value}; {', '.join(row.rules)})"
-            for source in row.sources or ("[*]",):
-                target = row.target or source
-                out.append(f"    {source} --> {target}: {label}")
+            lines = [
+                (source, target)
+                for move in moves(row.action)
+                if move.entity == entity
+                for source in move.sources or ("[*]",)
+                for target in move.targets
+            ]
+            if not lines and row.entity == entity and row.target is None:
+                lines = [(source, source) for source in row.sources]
+            for source, target in lines:
+                line = f"    {source} --> {target}: {label}"
+                if line not in seen:
+                    seen.add(line)
+                    out.append(line)
+        if entity == "case":
+            out.append(
+                "    note right of dispatching: after screening, a case is as far "
+                "as its least advanced part"
+            )
         out.append("```\n")
     return "\n".join(out)

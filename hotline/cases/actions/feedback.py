@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from hotline.calendar.services import database_calendar
 from hotline.organisation.models import Unit, User
 
-from .. import preconditions
+from .. import preconditions, workflow
 from ..changes import touch
 from ..errors import InvalidInput, WrongState
 from ..models import (
@@ -137,10 +137,10 @@ def reopen_for_redo(
         )
         # Reopening sends the reply back like a review would: a redo that
         # then falls short is overdue handling (D5).
-        assignment.state = A.REDO
+        assignment.state = workflow.moved("reopen", "assignment", assignment.state, A.REDO)
         assignment.redo_count += 1
         assignment.save(update_fields=["state", "redo_count"])
-        part.state = P.REDO
+        part.state = workflow.moved("reopen", "part", part.state, P.REDO)
         part.save(update_fields=["state"])
         _clock(
             database_calendar(),
@@ -153,7 +153,7 @@ def reopen_for_redo(
             assignment=assignment,
         )
     previous = {"satisfaction": case.satisfaction, "comment": case.rating_comment}
-    case.state = C.HANDLING
+    case.state = workflow.moved("reopen", "case", case.state, C.HANDLING)
     case.published = False
     # The rating was of the old result; the requester rates the new one.
     touch(case.rated_at)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from hotline.calendar.services import database_calendar
 from hotline.organisation.models import User
 
+from .. import workflow
 from ..models import (
     Assignment,
     Clock,
@@ -71,7 +72,8 @@ def read_assignment(
     in charge; this meets the read clock."""
     case, assignment = _unit_action("read", actor, assignment, expected_version)
     now = timezone.now()
-    assignment.state, assignment.read_by = A.READ, actor
+    assignment.state = workflow.moved("read", "assignment", assignment.state, A.READ)
+    assignment.read_by = actor
     assignment.save(update_fields=["state", "read_by"])
     _meet(now, assignment=assignment, kind=Clock.Kind.READ)
     _save(case)
@@ -87,7 +89,8 @@ def instruct_assignment(
     case, assignment = _unit_action("instruct", actor, assignment, expected_version)
     instruction = _text(instruction, "instruction", _("Write the instruction."))
     now = timezone.now()
-    assignment.state, assignment.instruction = A.INSTRUCTED, instruction
+    assignment.state = workflow.moved("instruct", "assignment", assignment.state, A.INSTRUCTED)
+    assignment.instruction = instruction
     assignment.save(update_fields=["state", "instruction"])
     _save(case)
     _unit_event(case, "instruct", actor, assignment, now, instruction=instruction)
@@ -102,7 +105,8 @@ def contribute(
     case, assignment = _unit_action("contribute", actor, assignment, expected_version)
     text = _text(text, "text", _("Write the contribution for the lead unit."))
     now = timezone.now()
-    assignment.state, assignment.contribution = A.CONTRIBUTED, text
+    assignment.state = workflow.moved("contribute", "assignment", assignment.state, A.CONTRIBUTED)
+    assignment.contribution = text
     assignment.save(update_fields=["state", "contribution"])
     _meet(now, assignment=assignment, kind=Clock.Kind.CONTRIBUTION)
     _save(case)
@@ -146,7 +150,9 @@ def draft_reply(
         drafted_by=actor,
         drafted_at=now,
     )
-    assignment.state = A.AWAITING_APPROVAL
+    assignment.state = workflow.moved(
+        "draft_reply", "assignment", assignment.state, A.AWAITING_APPROVAL
+    )
     assignment.save(update_fields=["state"])
     _save(case)
     _unit_event(
@@ -171,7 +177,8 @@ def send_back_draft(
     note = _text(note, "note", _("Say what the draft lacks."))
     now = timezone.now()
     reply = assignment.replies.latest("id")
-    assignment.state = A.REDO if reply.is_redo else A.INSTRUCTED
+    back = A.REDO if reply.is_redo else A.INSTRUCTED
+    assignment.state = workflow.moved("send_back_draft", "assignment", assignment.state, back)
     assignment.save(update_fields=["state"])
     _save(case)
     _unit_event(case, "send_back_draft", actor, assignment, now, reply=reply.pk, note=note)
@@ -192,10 +199,10 @@ def approve_reply(
     reply = assignment.replies.latest("id")
     reply.approved_by, reply.approved_at, reply.reviewing_bureau = actor, now, reviewing
     reply.save(update_fields=["approved_by", "approved_at", "reviewing_bureau"])
-    assignment.state = A.SUBMITTED
+    assignment.state = workflow.moved("approve_reply", "assignment", assignment.state, A.SUBMITTED)
     assignment.save(update_fields=["state"])
     _meet(now, assignment=assignment, kind=Clock.Kind.REDO if reply.is_redo else Clock.Kind.REPLY)
-    part.state = P.REVIEWING
+    part.state = workflow.moved("approve_reply", "part", part.state, P.REVIEWING)
     part.save(update_fields=["state"])
     _clock(
         database_calendar(),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from hotline.calendar.services import database_calendar
 from hotline.organisation.models import Unit, User
 
+from .. import workflow
 from ..attachments import attach
 from ..errors import InvalidInput
 from ..models import (
@@ -76,7 +77,7 @@ def register_case(
         category=category,
         disclosure_allowed=disclosure_allowed,
         received_at=received_at,
-        state=C.SCREENING if forward else C.REGISTERED,
+        state=workflow.moved("register", "case", None, C.SCREENING if forward else C.REGISTERED),
         registered_by=actor,
     )
     calendar = database_calendar()
@@ -106,7 +107,7 @@ def register_case(
 def _forward(case: Case, actor: User, unit: Unit, now: datetime, calendar) -> None:
     bureau = city_bureau()
     _meet(now, case=case, kind=Clock.Kind.FORWARD)
-    case.state = C.SCREENING
+    case.state = workflow.moved("forward", "case", case.state, C.SCREENING)
     _save(case, "state")
     _reach_city_bureau(case, calendar, now, bureau)
     _event(case, "forward", actor, unit, now, to=bureau.name)
@@ -147,7 +148,7 @@ def submit_online(
         category=category,
         disclosure_allowed=disclosure_allowed,
         received_at=now,
-        state=C.SCREENING,
+        state=workflow.moved("submit_online", "case", None, C.SCREENING),
         registered_by=None,
     )
     _reach_city_bureau(case, database_calendar(), now, city_bureau())

@@ -9,7 +9,7 @@ from hotline.calendar.services import database_calendar
 from hotline.calendar.workdays import WorkCalendar
 from hotline.organisation.models import Unit, User
 
-from .. import preconditions
+from .. import preconditions, workflow
 from ..changes import touch
 from ..errors import WrongState
 from ..models import (
@@ -61,7 +61,7 @@ def request_take_back(
     now = timezone.now()
     preconditions.require("request_take_back", case, part, now)
     reason = _text(reason, "reason", _("Give the reason the case is outside your district."))
-    part.state = P.TAKE_BACK_REQUESTED
+    part.state = workflow.moved("request_take_back", "part", part.state, P.TAKE_BACK_REQUESTED)
     part.save(update_fields=["state"])
     _cancel(now, part=part, kind=Clock.Kind.DISPATCH)
     ReturnRequest.objects.create(
@@ -117,7 +117,7 @@ def decide_take_back(
     _decide(request, accept, actor, now, note)
     _meet(now, part=part, kind=Clock.Kind.RETURN_DECISION)
     district = part.holder_bureau
-    part.state = P.AWAITING_DISPATCH
+    part.state = workflow.moved("decide_take_back", "part", part.state, P.AWAITING_DISPATCH)
     if accept:
         part.holder_bureau, part.received_at = city, now
     part.save(update_fields=["state", "holder_bureau", "received_at"])
@@ -159,7 +159,7 @@ def lapse_take_back(*, clock: Clock, calendar: WorkCalendar) -> None:
     ReturnRequest.objects.filter(
         part=part, kind=ReturnRequest.Kind.TAKE_BACK, decision=ReturnRequest.Decision.PENDING
     ).update(decision=ReturnRequest.Decision.LAPSED, decided_at=at)
-    part.state = P.AWAITING_DISPATCH
+    part.state = workflow.moved("lapse_take_back", "part", part.state, P.AWAITING_DISPATCH)
     part.save(update_fields=["state"])
     _clock(
         calendar,
@@ -204,7 +204,8 @@ def return_assignment(
         reason=reason,
         suggested_unit=suggested_unit,
     )
-    assignment.state_before_return, assignment.state = assignment.state, A.RETURN_REQUESTED
+    assignment.state_before_return = assignment.state
+    assignment.state = workflow.moved("return", "assignment", assignment.state, A.RETURN_REQUESTED)
     assignment.save(update_fields=["state", "state_before_return"])
     _meet(now, assignment=assignment, kind=Clock.Kind.READ)  # returning it, the unit read it
     _save(case)
@@ -249,12 +250,15 @@ def decide_return(
             if assignment.role != AROLE.CO
             else Assignment.objects.filter(pk=assignment.pk)
         )
-        ids = list(withdrawn.values_list("pk", flat=True))
+        rows = list(withdrawn.values_list("pk", "state"))
+        ids = [pk for pk, _state in rows]
+        for _pk, state in rows:
+            workflow.moved("decide_return", "assignment", state, A.WITHDRAWN)
         Assignment.objects.filter(pk__in=ids).update(state=A.WITHDRAWN)
         _cancel(now, assignment__in=ids)
         _moot_returns(ids, now)
         if assignment.role != AROLE.CO:
-            part.state = P.AWAITING_DISPATCH
+            part.state = workflow.moved("decide_return", "part", part.state, P.AWAITING_DISPATCH)
             part.save(update_fields=["state"])
             _clock(
                 database_calendar(),
@@ -266,7 +270,9 @@ def decide_return(
                 part=part,
             )
     else:
-        assignment.state = assignment.state_before_return
+        assignment.state = workflow.moved(
+            "decide_return", "assignment", assignment.state, assignment.state_before_return
+        )
         assignment.return_rejected = True
         assignment.save(update_fields=["state", "return_rejected"])
         # D3: the unit's clocks ran on; what they missed meanwhile counts now,

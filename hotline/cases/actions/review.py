@@ -10,6 +10,7 @@ from hotline.notifications.models import Message
 from hotline.notifications.outbox import tell_requester
 from hotline.organisation.models import User
 
+from .. import workflow
 from ..models import (
     Assignment,
     Case,
@@ -85,7 +86,7 @@ def review_reply(
     )
     _meet(now, part=part, kind=Clock.Kind.REVIEW)
     if approve:
-        part.state = P.APPROVED
+        part.state = workflow.moved("review", "part", part.state, P.APPROVED)
         done = list(part.assignments.exclude(state=A.WITHDRAWN).values_list("pk", "state"))
         ids = [pk for pk, _state in done]
         unread = [pk for pk, state in done if state == A.RECEIVED]
@@ -95,6 +96,8 @@ def review_reply(
             kind=Clock.Kind.READ, assignment__in=unread
         ).update(cancelled_at=now)
         _moot_returns(ids, now)
+        for _pk, state in done:
+            workflow.moved("review", "assignment", state, A.DONE)
         Assignment.objects.filter(pk__in=ids).update(state=A.DONE)
     else:
         _send_for_redo(case, part, assignment, actor, reviewing, now, reasons)
@@ -133,10 +136,10 @@ def _send_for_redo(case, part, assignment, actor, bureau, now, reasons) -> None:
                 "occurred_at": now,
             },
         )
-    assignment.state = A.REDO
+    assignment.state = workflow.moved("review", "assignment", assignment.state, A.REDO)
     assignment.redo_count += 1
     assignment.save(update_fields=["state", "redo_count"])
-    part.state = P.REDO
+    part.state = workflow.moved("review", "part", part.state, P.REDO)
     _clock(
         database_calendar(),
         Clock.Kind.REDO,
@@ -193,7 +196,7 @@ def close_case(
             latest.setdefault(reply.assignment.part_id, reply)
         result = "\n".join(r.content for r in latest.values())
     now = timezone.now()
-    case.state = C.CLOSED
+    case.state = workflow.moved("close", "case", case.state, C.CLOSED)
     case.result = result.strip()
     case.closed_at = now
     case.published = is_publishable(case)

@@ -13,7 +13,7 @@ from hotline.notifications.models import Message
 from hotline.notifications.outbox import EMERGENCY_ADVICE, tell_requester, tell_unit
 from hotline.organisation.models import Unit, User
 
-from .. import preconditions
+from .. import preconditions, workflow
 from ..errors import InvalidInput, WrongState
 from ..models import (
     Assignment,
@@ -64,7 +64,7 @@ def refuse_case(
     if reason not in RefusalReason.values:
         raise InvalidInput(_("Choose one of the nine reasons of R3."), field="reason")
     now = timezone.now()
-    case.state = C.REFUSED
+    case.state = workflow.moved("refuse", "case", case.state, C.REFUSED)
     case.refusal_reason = reason
     _save(case, "state", "refusal_reason")
     _meet(now, case=case, kind=Clock.Kind.DISPATCH)
@@ -93,10 +93,10 @@ def accept_case(
         case=case,
         number=1,
         holder_bureau=bureau,
-        state=P.AWAITING_DISPATCH,
+        state=workflow.moved("accept", "part", None, P.AWAITING_DISPATCH),
         received_at=case.clocks.get(kind=Clock.Kind.DISPATCH, part=None).started_at,
     )
-    case.state = C.DISPATCHING
+    case.state = workflow.moved("accept", "case", case.state, C.DISPATCHING)
     case.city_final_review = city_final_review
     _save(case, "state", "city_final_review")
     _event(case, "accept", actor, bureau, now, city_final_review=city_final_review)
@@ -148,7 +148,7 @@ def decline_repeat(
     now = timezone.now()
     preconditions.require("decline_repeat", case, case, now)
     count = timely_reply_count(case)
-    case.state = C.DECLINED
+    case.state = workflow.moved("decline_repeat", "case", case.state, C.DECLINED)
     case.declined_timely_replies = count
     _save(case, "state", "declined_timely_replies")
     _meet(now, case=case, kind=Clock.Kind.DISPATCH)
@@ -243,7 +243,7 @@ def _carry_out_plan(
         )
         return []
     _check("dispatch", part.state)
-    part.state = P.HANDLING
+    part.state = workflow.moved("dispatch", "part", part.state, P.HANDLING)
     part.save(update_fields=["description", "state"])
     members = (
         [(plan.sole, AROLE.SOLE)]
@@ -260,7 +260,7 @@ def _carry_out_plan(
                 role=role,
                 dispatched_by=bureau,
                 dispatched_at=now,
-                state=A.RECEIVED,
+                state=workflow.moved("dispatch", "assignment", None, A.RECEIVED),
             )
             for unit, role in members
         ]
@@ -356,7 +356,7 @@ def dispatch_case(
                 case=case,
                 number=number,
                 holder_bureau=bureau,
-                state=P.AWAITING_DISPATCH,
+                state=workflow.moved("dispatch", "part", None, P.AWAITING_DISPATCH),
                 received_at=existing[0].received_at,
             )
         )
