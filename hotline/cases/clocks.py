@@ -17,7 +17,7 @@ from hotline.organisation.models import Role, RoleGrant, Unit
 from .actions import lapse_take_back
 from .changes import touch
 from .models import Assignment, Case, Clock, Event
-from .violations import record_violations
+from .violations import BreachedClock, breached_clocks, record_violations
 from .workflow import AssignmentState
 
 CHUNK = 5000
@@ -64,25 +64,23 @@ def breach_due_clocks(now: datetime | None = None) -> BreachReport:
         )
     due = []
     for i in range(0, len(cases), CHUNK):
-        due += (
-            running_clocks()
-            .filter(due_at__lte=now, case_id__in=cases[i : i + CHUNK])
-            .values_list("id", "kind", "case_id", "assignment_id", "unit_id", "due_at")
+        due += breached_clocks(
+            running_clocks().filter(due_at__lte=now, case_id__in=cases[i : i + CHUNK])
         )
     report = BreachReport(breached=len(due))
     if not due:
         return report
-    ids = [row[0] for row in due]
+    ids = [row.id for row in due]
     for i in range(0, len(ids), CHUNK):
         Clock.objects.filter(pk__in=ids[i : i + CHUNK]).update(breached_at=F("due_at"))
 
-    by_kind: dict[str, list[tuple]] = {}
+    by_kind: dict[str, list[BreachedClock]] = {}
     for row in due:
-        by_kind.setdefault(row[1], []).append(row)
+        by_kind.setdefault(row.kind, []).append(row)
 
-    lapsed_assignments = [r[3] for r in by_kind.get(Clock.Kind.REPLY, [])]
-    lapsed_cases = {r[2] for r in by_kind.get(Clock.Kind.REPLY, [])}
-    overdue_cases = {r[2] for r in by_kind.get(Clock.Kind.REDO, [])}
+    lapsed_assignments = [r.assignment_id for r in by_kind.get(Clock.Kind.REPLY, [])]
+    lapsed_cases = {r.case_id for r in by_kind.get(Clock.Kind.REPLY, [])}
+    overdue_cases = {r.case_id for r in by_kind.get(Clock.Kind.REDO, [])}
     for i in range(0, len(lapsed_assignments), CHUNK):
         Assignment.objects.filter(pk__in=lapsed_assignments[i : i + CHUNK]).update(flag_lapsed=True)
     for flag, case_ids in (("flag_lapsed", lapsed_cases), ("flag_overdue", overdue_cases)):
@@ -97,22 +95,23 @@ def breach_due_clocks(now: datetime | None = None) -> BreachReport:
     # return the violations are recorded then (decide_return).
     returning = set(
         Assignment.objects.filter(
-            pk__in={r[3] for r in due if r[3]}, state=AssignmentState.RETURN_REQUESTED
+            pk__in={r.assignment_id for r in due if r.assignment_id},
+            state=AssignmentState.RETURN_REQUESTED,
         ).values_list("pk", flat=True)
     )
     report.violations = record_violations(
-        [r for r in due if r[3] not in returning], batch_size=CHUNK
+        [r for r in due if r.assignment_id not in returning], batch_size=CHUNK
     )
     Event.objects.bulk_create(
         [
             Event(
-                case_id=case_id,
-                assignment_id=assignment_id,
+                case_id=r.case_id,
+                assignment_id=r.assignment_id,
                 action="clock_breached",
-                at=due_at,
-                details={"clock": clock_id, "kind": kind, "unit": unit_id},
+                at=r.due_at,
+                details={"clock": r.id, "kind": r.kind, "unit": r.unit_id},
             )
-            for clock_id, kind, case_id, assignment_id, unit_id, due_at in due
+            for r in due
         ],
         batch_size=CHUNK,
     )
@@ -122,20 +121,20 @@ def breach_due_clocks(now: datetime | None = None) -> BreachReport:
     requests = by_kind.get(Clock.Kind.RETURN_DECISION, [])
     if requests:
         calendar = database_calendar()
-        for clock in Clock.objects.filter(pk__in=[r[0] for r in requests]):
+        for clock in Clock.objects.filter(pk__in=[r.id for r in requests]):
             lapse_take_back(clock=clock, calendar=calendar)
         report.lapsed_requests = len(requests)
     return report
 
 
-def _tell_units_of_breaches(rows) -> None:
+def _tell_units_of_breaches(rows: list[BreachedClock]) -> None:
     """The unit whose deadline was missed hears of it (in-app, and its
     handler by SMS), in the same transaction as the breach."""
-    cases = Case.objects.in_bulk({r[2] for r in rows})
-    units = Unit.objects.in_bulk({r[4] for r in rows})
-    for _clock_id, kind, case_id, _assignment_id, unit_id, _due in rows:
-        case, unit = cases[case_id], units[unit_id]
-        label = str(Clock.Kind(kind).label)
+    cases = Case.objects.in_bulk({r.case_id for r in rows})
+    units = Unit.objects.in_bulk({r.unit_id for r in rows})
+    for r in rows:
+        case, unit = cases[r.case_id], units[r.unit_id]
+        label = str(Clock.Kind(r.kind).label)
         with translation.override("zh-hans"):
             notice = _("Case %(number)s: the %(deadline)s deadline was missed.") % {
                 "number": case.number,

@@ -26,7 +26,7 @@ from hotline.notifications.outbox import notify
 from hotline.organisation.models import Role, RoleGrant, Unit, User
 from hotline.policy.models import Policy
 
-from .figures import unit_totals
+from .figures import SATISFIED, unit_totals
 from .models import BulletinEntry, Warning
 
 REASON_LENGTH = 500
@@ -354,7 +354,7 @@ def annual_ranking(year: int, units=None) -> list[Score]:
             good=Count(
                 "case",
                 distinct=True,
-                filter=Q(case__satisfaction__in=("satisfied", "basically_satisfied")),
+                filter=Q(case__satisfaction__in=SATISFIED),
             ),
         )
     )

@@ -19,7 +19,7 @@ from ..models import (
     Part,
     ReturnRequest,
 )
-from ..violations import record_violations
+from ..violations import breached_clocks, record_violations
 from ..workflow import AssignmentState as A
 from ..workflow import PartState as P
 from .common import (
@@ -277,13 +277,9 @@ def decide_return(
         assignment.save(update_fields=["state", "return_rejected"])
         # D3: the unit's clocks ran on; what they missed meanwhile counts now,
         # on the days they were missed (already over, and maybe settled).
-        missed = list(
-            assignment.clocks.filter(breached_at__isnull=False).values_list(
-                "id", "kind", "case_id", "assignment_id", "unit_id", "due_at"
-            )
-        )
+        missed = breached_clocks(assignment.clocks.filter(breached_at__isnull=False))
         record_violations(missed)
-        touch(*(row[5] for row in missed))
+        touch(*(clock.due_at for clock in missed))
     _refresh_state(case)
     _save(case, "state")
     _event(

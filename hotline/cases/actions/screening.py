@@ -294,8 +294,10 @@ def _carry_out_plan(
             )
         ]
     )
-    for assignment, clock in zip(assignments, clocks[1::2], strict=True):
-        due = timezone.localtime(clock.due_at, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    # Each unit is told the due time of its own reply (or contribution) clock.
+    answer_due = {c.assignment_id: c.due_at for c in clocks if c.kind != Clock.Kind.READ}
+    for assignment in assignments:
+        due = timezone.localtime(answer_due[assignment.pk], SHANGHAI).strftime("%Y-%m-%d %H:%M")
         with translation.override("zh-hans"):
             notice = _("New case %(number)s for your unit, due %(due)s.") % {
                 "number": case.number,
