@@ -1,23 +1,43 @@
-"""The efficiency offices' pages: excusing a violation (R11, D5) and the
-annual ranking with its commendations (R12). The other supervision pages
-still live in hotline.workbench.views (issue 13 moves them here)."""
+"""The efficiency offices' pages (R10, R11, R12): the overview of their
+area, excusing a violation (D5), warnings, bulletins, the dashboard and
+the lists behind its numbers, and the annual ranking with its
+commendations."""
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hotline.cases.models import Violation
+from hotline.cases import filters
+from hotline.cases.models import Clock, Violation
 from hotline.cases.visibility import visible_cases
 from hotline.organisation import acting as acting_module
 from hotline.organisation.models import Role, Unit
+from hotline.portal.stats import monthly
 
-from .models import BulletinEntry
-from .rules import MAX_COMMENDED, annual_ranking, commend, excuse_violation, supervised_units
+from . import bulletins
+from .dashboard import MEASURES
+from .dashboard import drill as dashboard_drill
+from .dashboard import rows as dashboard_rows
+from .models import Bulletin, BulletinEntry, Warning
+from .rules import (
+    MAX_COMMENDED,
+    annual_ranking,
+    commend,
+    decide_warning,
+    excuse_violation,
+    supervised_units,
+    supervises,
+    units_missing_roster,
+)
 
 
 @login_required
@@ -25,9 +45,7 @@ from .rules import MAX_COMMENDED, annual_ranking, commend, excuse_violation, sup
 def excuse(request, pk):
     """D5, R11(2): a supervisor of the office over the unit excuses a
     violation whose cause was not human, saying why."""
-    acting = acting_module.current(request)
-    if acting is None or acting.role != Role.SUPERVISOR:
-        raise PermissionDenied(_("This view is for efficiency office supervisors."))
+    acting = _supervisor(request)
     violation = get_object_or_404(
         Violation.objects.filter(case__in=visible_cases(acting.unit, acting.role)).select_related(
             "case"
@@ -103,3 +121,188 @@ def commend_view(request):
             request, _("%(n)d units commended for %(year)d.") % {"n": len(entries), "year": year}
         )
     return redirect(reverse("ranking") + f"?year={year}")
+
+
+@login_required
+def supervision(request):
+    """Read-only over the supervisor's area: breached clocks, flags,
+    violations and per-unit counts."""
+    acting = _supervisor(request)
+    cases = visible_cases(acting.unit, acting.role)
+    breached = (
+        Clock.objects.filter(case__in=cases, breached_at__isnull=False)
+        .select_related("case", "unit")
+        .order_by("-breached_at")[:100]
+    )
+    violations = list(
+        Violation.objects.filter(case__in=cases).select_related("case", "unit", "person")[:100]
+    )
+    for violation in violations:
+        violation.may_excuse = violation.excused_at is None and supervises(
+            request.user, violation.unit
+        )
+    flagged = cases.filter(Q(flag_overdue=True) | Q(flag_lapsed=True)).order_by("-received_at")[
+        :100
+    ]
+    units = (
+        Unit.objects.filter(involvements__case__in=cases)
+        .annotate(
+            cases_count=Count("involvements", distinct=True),
+            breached_count=Count(
+                "clocks",
+                filter=Q(clocks__breached_at__isnull=False, clocks__case__in=cases),
+                distinct=True,
+            ),
+        )
+        .order_by("-breached_count", "name")[:100]
+    )
+    return render(
+        request,
+        "supervision/overview.html",
+        {
+            "breached": breached,
+            "violations": violations,
+            "flagged": flagged,
+            "units": units,
+            "missing_roster": units_missing_roster().filter(
+                pk__in=Unit.objects.filter(involvements__case__in=cases)
+                if acting.unit.level == Unit.Level.DISTRICT
+                else Unit.objects.all()
+            ),
+            "bulletins": Bulletin.objects.filter(office=acting.unit)[:24],
+            "warnings": Warning.objects.filter(
+                decision=Warning.Decision.PROPOSED, unit__in=units
+            ).select_related("person", "unit"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish_bulletin(request):
+    """A supervisor publishes the bulletin of a month for their office."""
+    acting = _supervisor(request)
+    month = filters.month(request.POST.get("month"))
+    try:
+        if month is None:
+            raise ValidationError(_("Choose a month."))
+        last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        bulletin = bulletins.publish(actor=request.user, office=acting.unit, start=month, end=last)
+    except ValidationError as error:
+        # Not a month, not over yet, or published already: say which, on
+        # the page the form is on.
+        messages.error(request, error.messages[0])
+        response = supervision(request)
+        response.status_code = 400
+        return response
+    messages.success(request, _("Published: %(title)s") % {"title": bulletin.title})
+    return redirect("supervision")
+
+
+@login_required
+def bulletin_file(request, pk, kind):
+    acting = acting_module.current(request)
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    if (
+        acting is None
+        or acting.role != Role.SUPERVISOR
+        or not supervises(request.user, bulletin.office)
+    ):
+        raise Http404
+    field = {"pdf": bulletin.pdf, "xlsx": bulletin.xlsx}.get(kind)
+    if field is None:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=f"{bulletin.title}.{kind}")
+
+
+def _period(request):
+    """The period asked for, this month so far by default, and the status
+    to answer with: 400 when a date was given but is not one we count
+    (malformed, or outside the years a period may cover)."""
+    today = timezone.localdate()
+    form = filters.CaseFilters(request.GET)
+    values = form.values()
+    start = values.get("from_date") or today.replace(day=1)
+    end = values.get("to_date") or today
+    refused = [e for name in ("from_date", "to_date") for e in form.errors.get(name, [])]
+    if refused:
+        messages.error(request, refused[0])
+    return start, end, 400 if refused else 200
+
+
+@login_required
+def dashboard(request):
+    """Per-unit numbers over the supervisor's area, sortable; every number
+    opens the list behind it."""
+    acting = _supervisor(request)
+    start, end, status = _period(request)
+    units = (
+        Unit.objects.filter(district=acting.unit.district)
+        if acting.unit.level == Unit.Level.DISTRICT
+        else Unit.objects.all()
+    )
+    table = dashboard_rows(start, end, units)
+    sort = request.GET.get("sort", "late_reads")
+    if sort in MEASURES or sort in ("read_rate", "reply_rate", "redo_rate"):
+        table.sort(key=lambda row: (row[sort] is None, -(row[sort] or 0)))
+    return render(
+        request,
+        "supervision/dashboard.html",
+        {
+            "rows": table,
+            "measures": list(MEASURES.items()),
+            "start": start,
+            "end": end,
+            "sort": sort,
+            "months": monthly(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def drill(request):
+    _supervisor(request)
+    unit = get_object_or_404(Unit, pk=filters.whole_number(request.GET.get("unit"), 0, 0, 2**62))
+    measure = request.GET.get("measure")
+    if measure not in MEASURES or not supervises(request.user, unit):
+        raise Http404
+    start, end, status = _period(request)
+    rows, cases = dashboard_drill(measure, unit, start, end)
+    return render(
+        request,
+        "supervision/drill.html",
+        {
+            "unit": unit,
+            "label": MEASURES[measure],
+            "count": rows.count(),
+            "cases": cases.order_by("-received_at")[:500],
+            "start": start,
+            "end": end,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def decide_warning_view(request, pk):
+    """A supervisor issues or dismisses a warning the rules proposed."""
+    _supervisor(request)
+    warning = get_object_or_404(Warning, pk=pk)
+    try:
+        decide_warning(
+            actor=request.user,
+            warning=warning,
+            issue=request.POST.get("decision") == "issue",
+            note=request.POST.get("note", "")[:500],
+        )
+    except ValidationError:
+        # Another supervisor decided it first (or a double submit): as a
+        # changed case, say so and show the page as it is now.
+        messages.warning(
+            request, _("This warning has been decided meanwhile. Reload to see it now.")
+        )
+        return redirect("supervision")
+    messages.success(request, _("Done."))
+    return redirect("supervision")

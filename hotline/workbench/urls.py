@@ -17,10 +17,4 @@ urlpatterns = [
     ),
     path("intake/", views.intake, name="intake"),
     path("intake/caller/", views.caller, name="caller"),
-    path("supervision/", views.supervision, name="supervision"),
-    path("supervision/bulletins/", views.publish_bulletin, name="publish-bulletin"),
-    path("supervision/dashboard/", views.dashboard, name="dashboard"),
-    path("supervision/warnings/<int:pk>/", views.decide_warning_view, name="decide-warning"),
-    path("supervision/drill/", views.drill, name="drill"),
-    path("supervision/bulletins/<int:pk>/<str:kind>/", views.bulletin_file, name="bulletin-file"),
 ]

@@ -4,16 +4,14 @@ hotline.cases: every read starts from visible_cases(), every write is a
 verb."""
 
 import uuid
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -28,7 +26,7 @@ from hotline.cases import filters
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import CaseChanged, InvalidInput, NotAllowed, WorkflowError, WrongState
 from hotline.cases.labels import STATE_LABELS
-from hotline.cases.models import Category, Channel, Clock, Violation
+from hotline.cases.models import Category, Channel
 from hotline.cases.privacy import FULL_REQUESTER_ROLES, text_for
 from hotline.cases.repeats import SIMILARITY, find_likely_repeats, normalise_phone, similarity
 from hotline.cases.visibility import visible_cases
@@ -39,13 +37,7 @@ from hotline.organisation import acting as acting_module
 from hotline.organisation.models import District, Role, Unit
 from hotline.organisation.roster import is_administrator
 from hotline.policy.models import Policy
-from hotline.portal.stats import monthly
-from hotline.supervision import bulletins
-from hotline.supervision.dashboard import MEASURES
-from hotline.supervision.dashboard import drill as dashboard_drill
-from hotline.supervision.dashboard import rows as dashboard_rows
-from hotline.supervision.models import Bulletin, Warning
-from hotline.supervision.rules import decide_warning, supervises, units_missing_roster
+from hotline.supervision.rules import supervises
 
 from . import case_actions
 from .countdown import countdown
@@ -475,193 +467,3 @@ class PasswordChange(SuccessMessageMixin, PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("queue")
     success_message = gettext_lazy("Your password has been changed.")
-
-
-@login_required
-def supervision(request):
-    """Read-only over the supervisor's area: breached clocks, flags,
-    violations and per-unit counts."""
-    acting, cases = _cases(request)
-    if acting.role != Role.SUPERVISOR:
-        raise PermissionDenied(_("This view is for efficiency office supervisors."))
-    breached = (
-        Clock.objects.filter(case__in=cases, breached_at__isnull=False)
-        .select_related("case", "unit")
-        .order_by("-breached_at")[:100]
-    )
-    violations = list(
-        Violation.objects.filter(case__in=cases).select_related("case", "unit", "person")[:100]
-    )
-    for violation in violations:
-        violation.may_excuse = violation.excused_at is None and supervises(
-            request.user, violation.unit
-        )
-    flagged = cases.filter(Q(flag_overdue=True) | Q(flag_lapsed=True)).order_by("-received_at")[
-        :100
-    ]
-    units = (
-        Unit.objects.filter(involvements__case__in=cases)
-        .annotate(
-            cases_count=Count("involvements", distinct=True),
-            breached_count=Count(
-                "clocks",
-                filter=Q(clocks__breached_at__isnull=False, clocks__case__in=cases),
-                distinct=True,
-            ),
-        )
-        .order_by("-breached_count", "name")[:100]
-    )
-    return render(
-        request,
-        "workbench/supervision.html",
-        {
-            "breached": breached,
-            "violations": violations,
-            "flagged": flagged,
-            "units": units,
-            "missing_roster": units_missing_roster().filter(
-                pk__in=Unit.objects.filter(involvements__case__in=cases)
-                if acting.unit.level == Unit.Level.DISTRICT
-                else Unit.objects.all()
-            ),
-            "bulletins": Bulletin.objects.filter(office=acting.unit)[:24],
-            "warnings": Warning.objects.filter(
-                decision=Warning.Decision.PROPOSED, unit__in=units
-            ).select_related("person", "unit"),
-        },
-    )
-
-
-@login_required
-@require_POST
-def publish_bulletin(request):
-    """A supervisor publishes the bulletin of a month for their office."""
-    acting = _acting(request)
-    if acting.role != Role.SUPERVISOR:
-        raise PermissionDenied
-    month = filters.month(request.POST.get("month"))
-    try:
-        if month is None:
-            raise ValidationError(_("Choose a month."))
-        last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        bulletin = bulletins.publish(actor=request.user, office=acting.unit, start=month, end=last)
-    except ValidationError as error:
-        # Not a month, not over yet, or published already: say which, on
-        # the page the form is on.
-        messages.error(request, error.messages[0])
-        response = supervision(request)
-        response.status_code = 400
-        return response
-    messages.success(request, _("Published: %(title)s") % {"title": bulletin.title})
-    return redirect("supervision")
-
-
-@login_required
-def bulletin_file(request, pk, kind):
-    acting = _acting(request)
-    bulletin = get_object_or_404(Bulletin, pk=pk)
-    if acting.role != Role.SUPERVISOR or not supervises(request.user, bulletin.office):
-        raise Http404
-    field = {"pdf": bulletin.pdf, "xlsx": bulletin.xlsx}.get(kind)
-    if field is None:
-        raise Http404
-    return FileResponse(field.open("rb"), as_attachment=True, filename=f"{bulletin.title}.{kind}")
-
-
-def _period(request):
-    """The period asked for, this month so far by default, and the status
-    to answer with: 400 when a date was given but is not one we count
-    (malformed, or outside the years a period may cover)."""
-    today = timezone.localdate()
-    form = filters.CaseFilters(request.GET)
-    values = form.values()
-    start = values.get("from_date") or today.replace(day=1)
-    end = values.get("to_date") or today
-    refused = [e for name in ("from_date", "to_date") for e in form.errors.get(name, [])]
-    if refused:
-        messages.error(request, refused[0])
-    return start, end, 400 if refused else 200
-
-
-@login_required
-def dashboard(request):
-    """Per-unit numbers over the supervisor's area, sortable; every number
-    opens the list behind it."""
-    acting = _acting(request)
-    if acting.role != Role.SUPERVISOR:
-        raise PermissionDenied(_("This view is for efficiency office supervisors."))
-    start, end, status = _period(request)
-    units = (
-        Unit.objects.filter(district=acting.unit.district)
-        if acting.unit.level == Unit.Level.DISTRICT
-        else Unit.objects.all()
-    )
-    table = dashboard_rows(start, end, units)
-    sort = request.GET.get("sort", "late_reads")
-    if sort in MEASURES or sort in ("read_rate", "reply_rate", "redo_rate"):
-        table.sort(key=lambda row: (row[sort] is None, -(row[sort] or 0)))
-    return render(
-        request,
-        "workbench/dashboard.html",
-        {
-            "rows": table,
-            "measures": list(MEASURES.items()),
-            "start": start,
-            "end": end,
-            "sort": sort,
-            "months": monthly(),
-        },
-        status=status,
-    )
-
-
-@login_required
-def drill(request):
-    acting = _acting(request)
-    if acting.role != Role.SUPERVISOR:
-        raise PermissionDenied(_("This view is for efficiency office supervisors."))
-    unit = get_object_or_404(Unit, pk=filters.whole_number(request.GET.get("unit"), 0, 0, 2**62))
-    measure = request.GET.get("measure")
-    if measure not in MEASURES or not supervises(request.user, unit):
-        raise Http404
-    start, end, status = _period(request)
-    rows, cases = dashboard_drill(measure, unit, start, end)
-    return render(
-        request,
-        "workbench/drill.html",
-        {
-            "unit": unit,
-            "label": MEASURES[measure],
-            "count": rows.count(),
-            "cases": cases.order_by("-received_at")[:500],
-            "start": start,
-            "end": end,
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def decide_warning_view(request, pk):
-    """A supervisor issues or dismisses a warning the rules proposed."""
-    acting = _acting(request)
-    if acting.role != Role.SUPERVISOR:
-        raise PermissionDenied
-    warning = get_object_or_404(Warning, pk=pk)
-    try:
-        decide_warning(
-            actor=request.user,
-            warning=warning,
-            issue=request.POST.get("decision") == "issue",
-            note=request.POST.get("note", "")[:500],
-        )
-    except ValidationError:
-        # Another supervisor decided it first (or a double submit): as a
-        # changed case, say so and show the page as it is now.
-        messages.warning(
-            request, _("This warning has been decided meanwhile. Reload to see it now.")
-        )
-        return redirect("supervision")
-    messages.success(request, _("Done."))
-    return redirect("supervision")

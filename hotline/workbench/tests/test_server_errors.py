@@ -147,8 +147,7 @@ def test_two_supervisors_deciding_one_warning_at_once(flow, clock, monkeypatch):
     """The second decision, made on a page read before the first was saved,
     is told the warning changed: not a server error, and nothing twice."""
     warning = _proposed_warning(flow, clock)
-    from hotline.supervision import rules
-    from hotline.workbench import views
+    from hotline.supervision import rules, views
 
     real = rules.decide_warning
 
