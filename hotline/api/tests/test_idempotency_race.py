@@ -31,6 +31,7 @@ def test_the_same_key_at_once_acts_once(committed_demo):
         user=User.objects.get(username="city_dispatcher"),
         unit=Unit.objects.get(name="福州市信访局"),
         actions=["accept"],
+        reads="unit",  # a dispatcher's integration reads its bureau's cases
     )
     barrier = threading.Barrier(2)
     answers = [None, None]
