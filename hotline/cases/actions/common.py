@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline.calendar.services import database_calendar
 from hotline.calendar.workdays import SHANGHAI, WorkCalendar
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import tell_requester
@@ -34,7 +35,9 @@ from ..publication import mask_for
 from ..querycode import digest, new_code
 from ..repeats import find_likely_repeats, normalise_phone
 from ..search import segment
+from ..workflow import AssignmentState as A
 from ..workflow import CaseState as C
+from ..workflow import PartState as P
 
 AROLE = Assignment.AssignmentRole
 
@@ -201,6 +204,25 @@ def _meet(at: datetime, **filters) -> int:
 
 def _cancel(at: datetime, **filters) -> int:
     return _running(**filters).exclude(breached_at__isnull=False).update(cancelled_at=at)
+
+
+def _start_redo(action: str, case: Case, part, assignment, now: datetime) -> None:
+    """R8.4a, D3, D9: the reply goes back to its unit, which redoes it on a
+    fresh redo clock (the caller saves the part)."""
+    assignment.state = workflow.moved(action, "assignment", assignment.state, A.REDO)
+    assignment.redo_count += 1
+    assignment.save(update_fields=["state", "redo_count"])
+    part.state = workflow.moved(action, "part", part.state, P.REDO)
+    _clock(
+        database_calendar(),
+        Clock.Kind.REDO,
+        case,
+        assignment.unit,
+        now,
+        case.policy.redo_days,
+        part=part,
+        assignment=assignment,
+    )
 
 
 def _text(value: str, field_name: str, message: str) -> str:

@@ -4,7 +4,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline.calendar.services import database_calendar
 from hotline.organisation.models import Unit, User
 
 from .. import preconditions, workflow
@@ -12,23 +11,21 @@ from ..changes import touch
 from ..errors import InvalidInput, WrongState
 from ..models import (
     Case,
-    Clock,
     Escalation,
 )
 from ..workflow import AssignmentState as A
 from ..workflow import CaseState as C
-from ..workflow import PartState as P
 from .common import (
     AROLE,
     SATISFACTION,
     _check,
-    _clock,
     _event,
     _involve,
     _lock,
     _require,
     _require_city_bureau,
     _save,
+    _start_redo,
     _text,
 )
 
@@ -137,21 +134,8 @@ def reopen_for_redo(
         )
         # Reopening sends the reply back like a review would: a redo that
         # then falls short is overdue handling (D5).
-        assignment.state = workflow.moved("reopen", "assignment", assignment.state, A.REDO)
-        assignment.redo_count += 1
-        assignment.save(update_fields=["state", "redo_count"])
-        part.state = workflow.moved("reopen", "part", part.state, P.REDO)
+        _start_redo("reopen", case, part, assignment, now)
         part.save(update_fields=["state"])
-        _clock(
-            database_calendar(),
-            Clock.Kind.REDO,
-            case,
-            assignment.unit,
-            now,
-            case.policy.redo_days,
-            part=part,
-            assignment=assignment,
-        )
     previous = {"satisfaction": case.satisfaction, "comment": case.rating_comment}
     case.state = workflow.moved("reopen", "case", case.state, C.HANDLING)
     case.published = False

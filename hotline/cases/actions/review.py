@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline.calendar.services import database_calendar
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import tell_requester
 from hotline.organisation.models import User
@@ -28,7 +27,6 @@ from ..workflow import PartState as P
 from .common import (
     AROLE,
     _check,
-    _clock,
     _event,
     _lock,
     _meet,
@@ -37,6 +35,7 @@ from .common import (
     _require_city_bureau,
     _running,
     _save,
+    _start_redo,
     _text,
 )
 from .returns import _moot_returns
@@ -136,20 +135,7 @@ def _send_for_redo(case, part, assignment, actor, bureau, now, reasons) -> None:
                 "occurred_at": now,
             },
         )
-    assignment.state = workflow.moved("review", "assignment", assignment.state, A.REDO)
-    assignment.redo_count += 1
-    assignment.save(update_fields=["state", "redo_count"])
-    part.state = workflow.moved("review", "part", part.state, P.REDO)
-    _clock(
-        database_calendar(),
-        Clock.Kind.REDO,
-        case,
-        assignment.unit,
-        now,
-        case.policy.redo_days,
-        part=part,
-        assignment=assignment,
-    )
+    _start_redo("review", case, part, assignment, now)
 
 
 def responsible_person(assignment: Assignment) -> User | None:
