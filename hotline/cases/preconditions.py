@@ -7,6 +7,7 @@ offered that the verb refuses (issue 13)."""
 from collections.abc import Callable
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hotline.calendar.services import database_calendar
@@ -23,12 +24,9 @@ Check = Callable[[Case, object, datetime], str | None]
 
 
 def _not_dispatched(case, target, now):
-    if (
-        case.assignments.exists()
-        or case.parts.exclude(
-            holder_bureau__kind=Unit.Kind.PETITION_BUREAU, holder_bureau__level=Unit.Level.CITY
-        ).exists()
-    ):
+    # Dispatched: a part went to a unit, or to a district bureau (one query).
+    city = Q(holder_bureau__kind=Unit.Kind.PETITION_BUREAU, holder_bureau__level=Unit.Level.CITY)
+    if case.parts.filter(Q(assignments__isnull=False) | ~city).exists():
         return _("The case has been dispatched; its handling mode can no longer change.")
     return None
 
