@@ -34,6 +34,13 @@ def _words(who):
     return (lambda text: text) if who.sees_requester else mask
 
 
+class PageQuery(Schema):
+    """A page of a list, by cursor (hotline.api.pagination)."""
+
+    cursor: str = Field(None, max_length=200)
+    limit: int = Field(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT)
+
+
 class ViolationOut(Schema):
     id: int
     case: str = Field(..., description="The case number.")
@@ -52,11 +59,9 @@ class ViolationPage(Schema):
     next_cursor: str | None
 
 
-class ViolationQuery(Schema):
+class ViolationQuery(PageQuery):
     kind: Literal[tuple(Violation.Kind.values)] = None  # type: ignore[valid-type]
     excused: bool = None
-    cursor: str = Field(None, max_length=200)
-    limit: int = Field(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT)
 
 
 def _violation(v: Violation, words) -> dict:
@@ -144,10 +149,8 @@ class WarningOut(Schema):
     evidence: list[int] = Field(..., description="The violations it rests on.")
 
 
-class WarningQuery(Schema):
+class WarningQuery(PageQuery):
     decision: Literal[tuple(Warning.Decision.values)] = None  # type: ignore[valid-type]
-    cursor: str = Field(None, max_length=200)
-    limit: int = Field(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT)
 
 
 class WarningPage(Schema):
@@ -200,10 +203,8 @@ class RatingOut(Schema):
     comment: str
 
 
-class RatingQuery(Schema):
+class RatingQuery(PageQuery):
     satisfaction: Literal[SATISFACTION] = None  # type: ignore[valid-type]
-    cursor: str = Field(None, max_length=200)
-    limit: int = Field(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT)
 
 
 class RatingPage(Schema):
