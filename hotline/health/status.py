@@ -85,24 +85,25 @@ def job_health(now: datetime | None = None) -> list[JobHealth]:
     return found
 
 
+def _failed(label: str, count: int) -> str:
+    return _("Background job “%(job)s” has failed %(count)d time(s) in a row.") % {
+        "job": label,
+        "count": count,
+    }
+
+
 def job_problems() -> list[str]:
     """What administrators are told, in words: each job that failed or is
     late, and each other job (a message's delivery) whose last run failed."""
     problems = []
     for job in job_health():
         if job.failures_in_a_row:
-            problems.append(
-                _("Background job “%(job)s” has failed %(count)d time(s) in a row.")
-                % {"job": job.label, "count": job.failures_in_a_row}
-            )
+            problems.append(_failed(job.label, job.failures_in_a_row))
         elif job.late:
             problems.append(
                 _("Background job “%(job)s” has not run on time. Is the worker running?")
                 % {"job": job.label}
             )
     for row in JobStatus.objects.filter(periodic=False, failures_in_a_row__gt=0):
-        problems.append(
-            _("Background job “%(job)s” has failed %(count)d time(s) in a row.")
-            % {"job": label(row.name), "count": row.failures_in_a_row}
-        )
+        problems.append(_failed(label(row.name), row.failures_in_a_row))
     return problems

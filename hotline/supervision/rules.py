@@ -38,14 +38,21 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return start, following
 
 
+def _offices(actor: User) -> list[Unit]:
+    """The efficiency offices in which `actor` is a supervisor."""
+    return [
+        office
+        for (_uid, role), office in actor.grants().items()
+        if role == Role.SUPERVISOR and office.kind == Unit.Kind.EFFICIENCY_OFFICE
+    ]
+
+
 def supervising_office(actor: User, unit: Unit) -> Unit | None:
     """The efficiency office over `unit` in which `actor` is a supervisor:
     the city's supervises every unit; a district's the units of its
     district (the district's own before the city's)."""
     found = None
-    for (_uid, role), office in actor.grants().items():
-        if role != Role.SUPERVISOR or office.kind != Unit.Kind.EFFICIENCY_OFFICE:
-            continue
+    for office in _offices(actor):
         if office.level == Unit.Level.DISTRICT and office.district_id == unit.district_id:
             return office
         if office.level == Unit.Level.CITY:
@@ -59,11 +66,7 @@ def supervises(actor: User, unit: Unit) -> bool:
 
 def supervised_units(actor: User):
     """The units `actor` supervises, as a queryset (see supervising_office)."""
-    offices = [
-        office
-        for (_uid, role), office in actor.grants().items()
-        if role == Role.SUPERVISOR and office.kind == Unit.Kind.EFFICIENCY_OFFICE
-    ]
+    offices = _offices(actor)
     if any(office.level == Unit.Level.CITY for office in offices):
         return Unit.objects.all()
     return Unit.objects.filter(district__in=[o.district_id for o in offices if o.district_id])
