@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hotline.api",
     "hotline.open311",
     "hotline.health",
+    "hotline.reference",
     "template_partials",
     "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "csp",

@@ -4,31 +4,17 @@ dates for provisional years from the shipped data (D1)."""
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Max
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline.reference.revisions import NOT_READ, Reference
+
 from .models import CalendarDay, CalendarYear
 from .workdays import WorkCalendar, YearSchedule, shipped_festivals
 
-_cached: tuple[tuple, WorkCalendar] | None = None
 
-
-def _revision() -> tuple:
-    """Changes whenever a year or a day is added, edited or removed (a
-    day's change touches its year, see signals)."""
-    return tuple(
-        CalendarYear.objects.aggregate(years=Count("id"), touched=Max("updated_at")).values()
-    )
-
-
-def database_calendar() -> WorkCalendar:
-    """The calendar in force now. One small query; rebuilt only on change."""
-    global _cached
-    revision = _revision()
-    if _cached is not None and _cached[0] == revision:
-        return _cached[1]
+def _build() -> WorkCalendar:
     schedules: dict[int, YearSchedule] = {}
     for year in CalendarYear.objects.filter(confirmed=True).prefetch_related("days"):
         days = list(year.days.all())
@@ -36,9 +22,16 @@ def database_calendar() -> WorkCalendar:
             holidays=frozenset(d.date for d in days if d.kind == CalendarDay.Kind.HOLIDAY),
             workdays=frozenset(d.date for d in days if d.kind == CalendarDay.Kind.WORKDAY),
         )
-    calendar = WorkCalendar(schedules, shipped_festivals())
-    _cached = (revision, calendar)
-    return calendar
+    return WorkCalendar(schedules, shipped_festivals())
+
+
+CALENDAR = Reference("calendar", (CalendarYear, CalendarDay), _build)
+
+
+def database_calendar(token=NOT_READ) -> WorkCalendar:
+    """The calendar in force now, rebuilt only on change: one small query,
+    unless the caller read its revision `token` beside another row."""
+    return CALENDAR.get(token)
 
 
 def unconfirmed_year_warnings(today: date | None = None) -> list[str]:

@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hotline.calendar.services import CALENDAR, database_calendar
 from hotline.organisation.models import Unit
 from hotline.policy.models import Policy
+from hotline.reference.revisions import NOT_READ
 
 from .workflow import AssignmentState, CaseState, PartState
 
@@ -178,6 +180,12 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number
+
+    def working_calendar(self):
+        """The working-day calendar; a verb that locked the case read the
+        calendar's revision in the same statement (hotline.reference)."""
+        revisions = getattr(self, "reference_revisions", {})
+        return database_calendar(revisions.get(CALENDAR.name, NOT_READ))
 
 
 class Involvement(models.Model):

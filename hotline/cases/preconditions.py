@@ -7,15 +7,14 @@ offered that the verb refuses (issue 13)."""
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from hotline.calendar.services import database_calendar
 from hotline.organisation.models import Unit
 
 from . import workflow
 from .errors import WrongState
-from .models import Case, ReturnRequest
+from .models import Assignment, Case, Part, ReturnRequest
 from .repeats import timely_reply_count
 
 # (case, target, now) -> the refusal, or None when the condition holds. The
@@ -23,10 +22,28 @@ from .repeats import timely_reply_count
 Check = Callable[[Case, object, datetime], str | None]
 
 
+def parts_as_dispatch_sees_them(case_id: int):
+    """A case's parts with what dispatching looks at: the bureau holding
+    each, and whether it went to a unit (`dispatched`)."""
+    return (
+        Part.objects.filter(case_id=case_id)
+        .select_related("holder_bureau")
+        .annotate(dispatched=Exists(Assignment.objects.filter(part_id=OuterRef("pk"))))
+    )
+
+
 def _not_dispatched(case, target, now):
-    # Dispatched: a part went to a unit, or to a district bureau (one query).
-    city = Q(holder_bureau__kind=Unit.Kind.PETITION_BUREAU, holder_bureau__level=Unit.Level.CITY)
-    if case.parts.filter(Q(assignments__isnull=False) | ~city).exists():
+    # Dispatched: a part went to a unit, or to a district bureau. A verb
+    # that locked the case with its parts leaves them in `parts_seen`.
+    parts = getattr(case, "parts_seen", None)
+    if parts is None:
+        parts = parts_as_dispatch_sees_them(case.pk)
+    if any(
+        p.dispatched
+        or p.holder_bureau.kind != Unit.Kind.PETITION_BUREAU
+        or p.holder_bureau.level != Unit.Level.CITY
+        for p in parts
+    ):
         return _("The case has been dispatched; its handling mode can no longer change.")
     return None
 
@@ -58,7 +75,7 @@ def _first_take_back(case, part, now):
 
 
 def _within_take_back_period(case, part, now):
-    if now >= database_calendar().deadline(part.received_at, case.policy.district_return_days):
+    if now >= case.working_calendar().deadline(part.received_at, case.policy.district_return_days):
         return _("The time to ask the city bureau to take this case back has passed.")
     return None
 
@@ -70,7 +87,9 @@ def _return_not_rejected(case, assignment, now):
 
 
 def _within_return_period(case, assignment, now):
-    deadline = database_calendar().deadline(assignment.dispatched_at, case.policy.unit_return_days)
+    deadline = case.working_calendar().deadline(
+        assignment.dispatched_at, case.policy.unit_return_days
+    )
     if now >= deadline:
         return _("The time to return this case has passed.")
     return None

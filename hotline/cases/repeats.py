@@ -41,26 +41,31 @@ def similarity(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb)
 
 
-def find_likely_repeats(case):
-    """Earlier cases of the same requester (phone or ID number) with
-    similar content, newest first."""
+def same_requester(requester):
+    """A filter of cases for the same requester (phone or ID number), or
+    None when the requester gave neither."""
     from django.db.models import Q
 
-    from .models import Case
-
-    requester = case.requester
     identity = Q()
     if requester.phone:
         identity |= Q(requester__phone=requester.phone)
     if requester.id_number:
         identity |= Q(requester__id_number=requester.id_number)
-    if not identity:
+    return identity or None
+
+
+def find_likely_repeats(case):
+    """Earlier cases of the same requester (phone or ID number) with
+    similar content, newest first."""
+    from .models import Case
+
+    identity = same_requester(case.requester)
+    if identity is None:
         return []
-    earlier = (
-        Case.objects.filter(identity, received_at__lte=case.received_at)
-        .exclude(pk=case.pk)
-        .order_by("-received_at")[:200]
-    )
+    earlier = Case.objects.filter(identity, received_at__lte=case.received_at)
+    if case.pk is not None:
+        earlier = earlier.exclude(pk=case.pk)
+    earlier = earlier.order_by("-received_at")[:200]
     return [c for c in earlier if similarity(c.content, case.content) >= SIMILARITY]
 
 

@@ -6,6 +6,8 @@ deadlines. Delivery happens after commit (hotline.notifications.delivery)."""
 
 from django.db import transaction
 
+from hotline.reference.revisions import NOT_READ, Reference
+
 from .models import Message, MessageTemplate, StaffNotification
 
 # R3(8): the requester is told to call an emergency line at once.
@@ -54,8 +56,17 @@ def _enqueue(pk: int) -> None:
     deliver_message(pk)
 
 
-def render(kind: str, **values) -> str:
-    return MessageTemplate.objects.get(kind=kind).render(**values)
+# Administrators edit the templates a few times a year (hotline.reference).
+TEMPLATES = Reference(
+    "templates", (MessageTemplate,), lambda: {t.kind: t for t in MessageTemplate.objects.all()}
+)
+
+
+def render(kind: str, case=None, **values) -> str:
+    """The text of a message of `kind`; a verb that locked `case` read the
+    templates' revision beside it."""
+    revisions = getattr(case, "reference_revisions", {})
+    return TEMPLATES.get(revisions.get(TEMPLATES.name, NOT_READ))[kind].render(**values)
 
 
 def tell_requester(case, kind: str, **values) -> Message | None:
@@ -73,7 +84,7 @@ def tell_requester(case, kind: str, **values) -> Message | None:
         kind=kind,
         channel=channel,
         recipient=recipient,
-        text=render(kind, number=case.number, **values),
+        text=render(kind, case, number=case.number, **values),
     )
 
 
@@ -96,7 +107,7 @@ def tell_unit(unit, case, kind: str, notice: str, **values) -> None:
             kind=kind,
             channel="sms",
             recipient=handler.mobile,
-            text=render(kind, number=case.number, unit=unit.name, **values),
+            text=render(kind, case, number=case.number, unit=unit.name, **values),
         )
 
 

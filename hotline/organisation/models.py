@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hotline.reference.revisions import Reference
+
 
 class District(models.Model):
     """A county-level division of the city (县/市/区)."""
@@ -246,3 +248,11 @@ class RosterChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("roster changes are history and cannot be deleted")
+
+
+# The city petition bureau, which every case passes (hotline.reference).
+CITY_BUREAU = Reference(
+    "city_bureau",
+    (Unit,),
+    lambda: Unit.objects.get(kind=Unit.Kind.PETITION_BUREAU, level=Unit.Level.CITY),
+)

@@ -156,10 +156,16 @@ class Policy(models.Model):
                 raise ValidationError({name: message[name]}) from None
 
     @classmethod
-    def in_force(cls, at: datetime) -> "Policy":
-        """The policy for a case received at `at` (R13)."""
+    def in_force(cls, at: datetime, **beside) -> "Policy":
+        """The policy for a case received at `at` (R13); `beside`: other
+        values to read in the same statement, as annotations."""
         day = timezone.localtime(at).date()
-        policy = cls.objects.filter(effective_on__lte=day).order_by("-effective_on").first()
+        policy = (
+            cls.objects.filter(effective_on__lte=day)
+            .annotate(**beside)
+            .order_by("-effective_on")
+            .first()
+        )
         if policy is None:
             raise NoPolicyInForce(f"no policy is in force on {day.isoformat()}")
         return policy

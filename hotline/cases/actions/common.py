@@ -6,15 +6,18 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Case as Choose
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline.calendar.services import database_calendar
+from hotline.calendar.services import CALENDAR
 from hotline.calendar.workdays import SHANGHAI, WorkCalendar
 from hotline.notifications.models import Message
-from hotline.notifications.outbox import tell_requester
-from hotline.organisation.models import Unit, User
+from hotline.notifications.outbox import TEMPLATES, tell_requester
+from hotline.organisation.models import CITY_BUREAU, Unit, User
 from hotline.policy.models import NoPolicyInForce, Policy
+from hotline.reference.revisions import NOT_READ, Revisions
 
 from .. import workflow
 from ..changes import touch
@@ -29,11 +32,12 @@ from ..models import (
     Event,
     InternalReason,
     Involvement,
+    Part,
     Requester,
 )
 from ..publication import mask_for
 from ..querycode import digest, new_code
-from ..repeats import find_likely_repeats, normalise_phone
+from ..repeats import find_likely_repeats, normalise_phone, same_requester
 from ..search import segment
 from ..workflow import AssignmentState as A
 from ..workflow import CaseState as C
@@ -57,8 +61,14 @@ INTERNAL_UNIT_KINDS = {
 # Helpers ------------------------------------------------------------------
 
 
-def city_bureau() -> Unit:
-    return Unit.objects.get(kind=Unit.Kind.PETITION_BUREAU, level=Unit.Level.CITY)
+# What a verb reads beside its first row (hotline.reference).
+REFERENCES = Revisions(CALENDAR, TEMPLATES, CITY_BUREAU)
+
+
+def city_bureau(case: Case | None = None) -> Unit:
+    """The city bureau; `case`: one a verb locked, with the revisions."""
+    revisions = getattr(case, "reference_revisions", {})
+    return CITY_BUREAU.get(revisions.get(CITY_BUREAU.name, NOT_READ))
 
 
 def _require(actor: User | None, action: str, unit: Unit) -> None:
@@ -110,9 +120,61 @@ def _lock(case_id: int, expected_version: int | None) -> Case:
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("policy", "requester")
+        .annotate(**REFERENCES.beside())
         .get(pk=case_id)
     )
+    case.reference_revisions = REFERENCES.read_beside(case)
     return _checked_version(case, expected_version)
+
+
+def _lock_rows_with_case(
+    rows, expected_version: int | None, case_path: str = "case", *, first: bool = False
+) -> list:
+    """Read `rows` (rows of one case, with what they join) and lock their
+    case row, in one statement; [] if there are none. `first`: only the
+    first row.
+
+    Under READ COMMITTED a row joined to the locked one is read from the
+    snapshot taken before the lock wait, so it is stale if an action
+    committed meanwhile. Every action changes the case's version: the
+    version in that snapshot is read beside the locked one, and when they
+    differ the rows are read again, under the lock now held."""
+    rows = rows.select_related(f"{case_path}__policy", f"{case_path}__requester")
+    if first:
+        rows = rows.order_by(*(rows.query.order_by or ["pk"]))
+    snapshot = Case.objects.filter(pk=OuterRef(f"{case_path}_id")).values("version")[:1]
+    locking = rows.select_for_update(of=(case_path,)).annotate(
+        snapshot_version=Subquery(snapshot), **REFERENCES.beside()
+    )
+    locked = list(locking[:1] if first else locking)
+    if not locked:
+        return []
+    revisions = REFERENCES.read_beside(locked[0])
+    if locked[0].snapshot_version != _case_of(locked[0], case_path).version:
+        locked = list(rows[:1] if first else rows)
+        if not locked:
+            return []
+    case = _case_of(locked[0], case_path)
+    case.reference_revisions = revisions
+    *path, name = case_path.split("__")
+    for row in locked:
+        for step in path:
+            row = getattr(row, step)
+        setattr(row, name, case)  # one case object for all the rows
+    _checked_version(case, expected_version)
+    return locked
+
+
+def _lock_with_case(rows, expected_version: int | None, case_path: str = "case"):
+    """The first of `rows`, its case locked (see _lock_rows_with_case), or None."""
+    locked = _lock_rows_with_case(rows, expected_version, case_path, first=True)
+    return locked[0] if locked else None
+
+
+def _case_of(row, case_path: str) -> Case:
+    for name in case_path.split("__"):
+        row = getattr(row, name)
+    return row
 
 
 def _checked_version(case: Case, expected_version: int | None) -> Case:
@@ -127,11 +189,24 @@ def _save(case: Case, *fields: str) -> None:
     case.save(update_fields=[*fields, "version"])
 
 
-def _refresh_state(case: Case) -> None:
-    """A case past screening is as far along as its least advanced part."""
+def _other_parts(part_path: str = "part"):
+    """Whether the case has parts besides the row's own, read in the same
+    statement as the row: a case of one part needs no second look."""
+    return Exists(
+        Part.objects.filter(case_id=OuterRef(f"{part_path}__case_id")).exclude(
+            pk=OuterRef(f"{part_path}_id")
+        )
+    )
+
+
+def _refresh_state(case: Case, states: list[str] | None = None) -> None:
+    """A case past screening is as far along as its least advanced part;
+    `states` are all its parts' states when the caller has them."""
     if case.state in (C.REGISTERED, C.SCREENING, C.REFUSED, C.DECLINED, C.CLOSED):
         return
-    case.state = workflow.case_state_from_parts(list(case.parts.values_list("state", flat=True)))
+    if states is None:
+        states = list(case.parts.values_list("state", flat=True))
+    case.state = workflow.case_state_from_parts(states)
 
 
 def _involve(case: Case, *units: Unit) -> None:
@@ -194,12 +269,21 @@ def _clock(
     return clock
 
 
-def _running(**filters):
-    return Clock.objects.filter(met_at__isnull=True, cancelled_at__isnull=True, **filters)
+def _running(*where, **filters):
+    return Clock.objects.filter(*where, met_at__isnull=True, cancelled_at__isnull=True, **filters)
 
 
-def _meet(at: datetime, **filters) -> int:
-    return _running(**filters).update(met_at=at)
+def _meet(at: datetime, *where, **filters) -> int:
+    return _running(*where, **filters).update(met_at=at)
+
+
+def _meet_and_cancel(at: datetime, *, meet: Q, cancel: Q) -> int:
+    """Meet the running clocks `meet` selects and cancel the unbreached ones
+    `cancel` selects, in one statement."""
+    return _running(meet | (cancel & Q(breached_at__isnull=True))).update(
+        met_at=Choose(When(meet, then=Value(at)), default=F("met_at")),
+        cancelled_at=Choose(When(meet, then=F("cancelled_at")), default=Value(at)),
+    )
 
 
 def _cancel(at: datetime, **filters) -> int:
@@ -214,7 +298,7 @@ def _start_redo(action: str, case: Case, part, assignment, now: datetime) -> Non
     assignment.save(update_fields=["state", "redo_count"])
     part.state = workflow.moved(action, "part", part.state, P.REDO)
     _clock(
-        database_calendar(),
+        case.working_calendar(),
         Clock.Kind.REDO,
         case,
         assignment.unit,
@@ -293,12 +377,6 @@ def _new_case(
         )
     if category is not None and not category.is_active:
         raise InvalidInput(_("This category is no longer in use."), field="category")
-    try:
-        policy = Policy.in_force(received_at)
-    except NoPolicyInForce:
-        raise InvalidInput(
-            _("No policy is in force on the day received."), field="received_at"
-        ) from None
     person = Requester(
         kind=requester.kind,
         name=requester.name.strip(),
@@ -310,8 +388,22 @@ def _new_case(
     location = location.strip()
     _fits(person, "name", "phone", "id_number", "email", "address")
     _fits(Case(location=location), "location")
+    beside = REFERENCES.beside()
+    identity = same_requester(person)
+    if identity is not None:
+        # D7: only a requester with earlier cases can be repeating one; most
+        # have none, and this read beside the policy says so.
+        beside["requester_known"] = Exists(
+            Case.objects.filter(identity, received_at__lte=received_at)
+        )
+    try:
+        policy = Policy.in_force(received_at, **beside)
+    except NoPolicyInForce:
+        raise InvalidInput(
+            _("No policy is in force on the day received."), field="received_at"
+        ) from None
     person.save()
-    case = Case.objects.create(
+    case = Case(
         number=_next_number(received_at),
         channel=channel,
         requester=person,
@@ -328,11 +420,11 @@ def _new_case(
         search_text=segment(*map(mask_for(person), (content, location))),
         query_code_hash=digest(code := new_code()),
     )
+    case.flag_repeat = bool(getattr(policy, "requester_known", False) and find_likely_repeats(case))
+    case.save()
+    case.reference_revisions = REFERENCES.read_beside(policy)
     touch(received_at)  # a registration entered after the day it came in
     case.query_code = code  # shown once, to the requester
-    case.flag_repeat = bool(find_likely_repeats(case))
-    if case.flag_repeat:
-        case.save(update_fields=["flag_repeat"])
     tell_requester(case, Message.Kind.ACKNOWLEDGEMENT, code=code)
     return case
 

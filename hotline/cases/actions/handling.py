@@ -5,10 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline.calendar.services import database_calendar
 from hotline.organisation.models import User
 
 from .. import workflow
+from ..errors import WrongState
 from ..models import (
     Assignment,
     Clock,
@@ -22,8 +22,9 @@ from .common import (
     _check,
     _clock,
     _event,
-    _lock,
+    _lock_with_case,
     _meet,
+    _other_parts,
     _refresh_state,
     _require,
     _save,
@@ -35,12 +36,14 @@ from .common import (
 
 
 def _lock_assignment(assignment: Assignment, expected_version: int | None):
-    """Lock the assignment's case, then read the assignment (see _lock_part)."""
-    case = _lock(assignment.case_id, expected_version)
-    assignment = Assignment.objects.select_related("unit", "part", "dispatched_by").get(
-        pk=assignment.pk
+    """Lock the assignment's case and read the assignment, in one statement."""
+    assignment = _lock_with_case(
+        Assignment.objects.filter(pk=assignment.pk).select_related(
+            "unit", "part__holder_bureau", "dispatched_by"
+        ),
+        expected_version,
     )
-    assignment.case = assignment.part.case = case
+    case = assignment.part.case = assignment.case
     return case, assignment
 
 
@@ -192,11 +195,24 @@ def approve_reply(
     """R8.2: the reply leaves the unit only with its leader's approval; it
     goes to the bureau of the unit's level for review, or straight to the
     city bureau for a case under city final review (R8.4b)."""
-    case, assignment = _unit_action("approve_reply", actor, assignment, expected_version)
+    reply = _lock_with_case(
+        Reply.objects.filter(assignment_id=assignment.pk)
+        .select_related("assignment__unit", "assignment__part__holder_bureau")
+        .annotate(other_parts=_other_parts("assignment__part"))
+        .order_by("-id"),
+        expected_version,
+        case_path="assignment__case",
+    )
+    if reply is None:  # never drafted: refused for its state
+        _unit_action("approve_reply", actor, assignment, expected_version)
+        raise WrongState(_("There is no draft reply to approve."))
+    assignment = reply.assignment
+    case, part = assignment.case, assignment.part
+    part.case = case
+    _check("approve_reply", assignment.state, assignment.role)
+    _require(actor, "approve_reply", assignment.unit)
     now = timezone.now()
-    part = assignment.part
-    reviewing = city_bureau() if case.city_final_review else part.holder_bureau
-    reply = assignment.replies.latest("id")
+    reviewing = city_bureau(case) if case.city_final_review else part.holder_bureau
     reply.approved_by, reply.approved_at, reply.reviewing_bureau = actor, now, reviewing
     reply.save(update_fields=["approved_by", "approved_at", "reviewing_bureau"])
     assignment.state = workflow.moved("approve_reply", "assignment", assignment.state, A.SUBMITTED)
@@ -205,7 +221,7 @@ def approve_reply(
     part.state = workflow.moved("approve_reply", "part", part.state, P.REVIEWING)
     part.save(update_fields=["state"])
     _clock(
-        database_calendar(),
+        case.working_calendar(),
         Clock.Kind.REVIEW,
         case,
         reviewing,
@@ -213,7 +229,7 @@ def approve_reply(
         case.policy.review_days,
         part=part,
     )
-    _refresh_state(case)
+    _refresh_state(case, None if reply.other_parts else [part.state])
     _save(case, "state")
     _event(
         case,

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline.calendar.services import database_calendar
 from hotline.organisation.models import Unit, User
 
 from .. import workflow
@@ -80,7 +79,7 @@ def register_case(
         state=workflow.moved("register", "case", None, C.SCREENING if forward else C.REGISTERED),
         registered_by=actor,
     )
-    calendar = database_calendar()
+    calendar = case.working_calendar()
     policy = case.policy
     clocks = [
         _clock(calendar, Clock.Kind.FORWARD, case, center, now, policy.forward_days, save=False)
@@ -89,7 +88,7 @@ def register_case(
     if forward:
         # Registered and forwarded in one go, as the intake page does.
         _check("forward", C.REGISTERED)
-        bureau = city_bureau()
+        bureau = city_bureau(case)
         clocks[0].met_at = now
         clocks.append(
             _clock(
@@ -105,7 +104,7 @@ def register_case(
 
 
 def _forward(case: Case, actor: User, unit: Unit, now: datetime, calendar) -> None:
-    bureau = city_bureau()
+    bureau = city_bureau(case)
     _meet(now, case=case, kind=Clock.Kind.FORWARD)
     case.state = workflow.moved("forward", "case", case.state, C.SCREENING)
     _save(case, "state")
@@ -120,7 +119,7 @@ def forward_case(*, actor: User, case: Case, expected_version: int | None = None
     _check("forward", case.state)
     unit = case.clocks.get(kind=Clock.Kind.FORWARD).unit
     _require(actor, "forward", unit)
-    _forward(case, actor, unit, timezone.now(), database_calendar())
+    _forward(case, actor, unit, timezone.now(), case.working_calendar())
     return case
 
 
@@ -151,7 +150,7 @@ def submit_online(
         state=workflow.moved("submit_online", "case", None, C.SCREENING),
         registered_by=None,
     )
-    _reach_city_bureau(case, database_calendar(), now, city_bureau())
+    _reach_city_bureau(case, case.working_calendar(), now, city_bureau(case))
     _event(case, "submit_online", None, None, now, channel=channel)
     attach(case, attachments)
     return case

@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline.calendar.services import database_calendar
 from hotline.calendar.workdays import WorkCalendar
 from hotline.organisation.models import Unit, User
 
@@ -74,10 +73,10 @@ def request_take_back(
         suggested_unit=suggested_unit,
     )
     _clock(
-        database_calendar(),
+        case.working_calendar(),
         Clock.Kind.RETURN_DECISION,
         case,
-        city_bureau(),
+        city_bureau(case),
         now,
         case.policy.city_decision_days,
         part=part,
@@ -122,7 +121,7 @@ def decide_take_back(
         part.holder_bureau, part.received_at = city, now
     part.save(update_fields=["state", "holder_bureau", "received_at"])
     _clock(
-        database_calendar(),
+        case.working_calendar(),
         Clock.Kind.DISPATCH,
         case,
         part.holder_bureau,
@@ -261,7 +260,7 @@ def decide_return(
             part.state = workflow.moved("decide_return", "part", part.state, P.AWAITING_DISPATCH)
             part.save(update_fields=["state"])
             _clock(
-                database_calendar(),
+                case.working_calendar(),
                 Clock.Kind.DISPATCH,
                 case,
                 bureau,

@@ -2,6 +2,7 @@
 result goes back through the original channel."""
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,6 +11,7 @@ from hotline.notifications.outbox import tell_requester
 from hotline.organisation.models import User
 
 from .. import workflow
+from ..errors import WrongState
 from ..models import (
     Assignment,
     Case,
@@ -29,11 +31,14 @@ from .common import (
     _check,
     _event,
     _lock,
+    _lock_rows_with_case,
+    _lock_with_case,
     _meet,
+    _meet_and_cancel,
+    _other_parts,
     _refresh_state,
     _require,
     _require_city_bureau,
-    _running,
     _save,
     _start_redo,
     _text,
@@ -57,12 +62,15 @@ def review_reply(
     """R8.4a: the bureau approves the reply or sends it back for a redo with
     reasons; a redo that falls short again marks the case overdue (D5).
     R9: where the unit recommended not publishing, the reviewer decides."""
-    case, part = _lock_part(part, expected_version)
+    reply = _lock_reply_under_review(part, expected_version)
+    if reply is None:
+        case, part = _lock_part(part, expected_version)
+        _check("review", part.state)
+        raise WrongState(_("There is no reply to review."))
+    assignment = reply.assignment
+    case, part = assignment.case, assignment.part
+    part.case = case
     _check("review", part.state)
-    assignment = part.assignments.select_related("unit").get(
-        role__in=(AROLE.SOLE, AROLE.LEAD), state=A.SUBMITTED
-    )
-    reply = assignment.replies.latest("id")
     reviewing = reply.reviewing_bureau
     _require(actor, "review", reviewing)
     if not approve:
@@ -83,25 +91,34 @@ def review_reply(
             "reviewed_at",
         ]
     )
-    _meet(now, part=part, kind=Clock.Kind.REVIEW)
+    review_clock = Q(part=part, kind=Clock.Kind.REVIEW)
     if approve:
         part.state = workflow.moved("review", "part", part.state, P.APPROVED)
-        done = list(part.assignments.exclude(state=A.WITHDRAWN).values_list("pk", "state"))
+        done = (
+            list(part.assignments.exclude(state=A.WITHDRAWN).values_list("pk", "state"))
+            if reply.co_handled
+            else [(assignment.pk, assignment.state)]
+        )
         ids = [pk for pk, _state in done]
         unread = [pk for pk, state in done if state == A.RECEIVED]
-        # A co-handler that never read the case keeps its read clock: the
-        # late read still counts (R11(1)).
-        _running(assignment__in=ids).exclude(breached_at__isnull=False).exclude(
-            kind=Clock.Kind.READ, assignment__in=unread
-        ).update(cancelled_at=now)
-        _moot_returns(ids, now)
+        # The units' clocks stop with the review's; a co-handler that never
+        # read the case keeps its read clock: the late read still counts
+        # (R11(1)).
+        _meet_and_cancel(
+            now,
+            meet=review_clock,
+            cancel=Q(assignment__in=ids) & ~Q(kind=Clock.Kind.READ, assignment__in=unread),
+        )
+        if any(state == A.RETURN_REQUESTED for _pk, state in done):
+            _moot_returns(ids, now)
         for _pk, state in done:
             workflow.moved("review", "assignment", state, A.DONE)
         Assignment.objects.filter(pk__in=ids).update(state=A.DONE)
     else:
+        _meet(now, review_clock)
         _send_for_redo(case, part, assignment, actor, reviewing, now, reasons)
     part.save(update_fields=["state"])
-    _refresh_state(case)
+    _refresh_state(case, None if reply.other_parts else [part.state])
     _save(case, "state", "flag_overdue")
     _event(
         case,
@@ -117,6 +134,30 @@ def review_reply(
         nonpublication_agreed=reply.nonpublication_agreed,
     )
     return reply
+
+
+def _lock_reply_under_review(part: Part, expected_version: int | None) -> Reply | None:
+    """The part's reply under review with its assignment, part, bureaus and
+    case, the case locked, in one statement."""
+    return _lock_with_case(
+        Reply.objects.filter(
+            assignment__part_id=part.pk,
+            assignment__role__in=(AROLE.SOLE, AROLE.LEAD),
+            assignment__state=A.SUBMITTED,
+        )
+        .select_related("assignment__unit", "assignment__part", "reviewing_bureau")
+        .annotate(
+            other_parts=_other_parts("assignment__part"),
+            co_handled=Exists(
+                Assignment.objects.filter(part_id=OuterRef("assignment__part_id"))
+                .exclude(pk=OuterRef("assignment_id"))
+                .exclude(state=A.WITHDRAWN)
+            ),
+        )
+        .order_by("-id"),
+        expected_version,
+        case_path="assignment__case",
+    )
 
 
 def _send_for_redo(case, part, assignment, actor, bureau, now, reasons) -> None:
@@ -149,19 +190,22 @@ def responsible_person(assignment: Assignment) -> User | None:
 # Result, publication and rating (R9, D9) ------------------------------------
 
 
-def is_publishable(case: Case) -> bool:
+def is_publishable(case: Case, approved_replies: list[Reply] | None = None) -> bool:
     """R9: internal cases, and cases whose unit recommended not publishing
-    with the bureau's agreement, are only sent, never published."""
+    with the bureau's agreement, are only sent, never published.
+    `approved_replies`: all the case's approved replies, if already read."""
     if case.handling_mode != HandlingMode.PUBLIC:
         return False
+    if approved_replies is not None:
+        return not any(r.nonpublication_agreed for r in approved_replies)
     return not Reply.objects.filter(
         assignment__case=case, review_decision="approved", nonpublication_agreed=True
     ).exists()
 
 
-def _approved_replies(case: Case):
+def _approved_replies(case_id: int):
     return (
-        Reply.objects.filter(assignment__case=case, review_decision="approved")
+        Reply.objects.filter(assignment__case_id=case_id, review_decision="approved")
         .select_related("assignment__unit", "assignment__part")
         .order_by("assignment__part__number", "-id")
     )
@@ -174,18 +218,21 @@ def close_case(
     """R9: once every part's reply is approved, the result goes back through
     the original channel and, unless R9 says otherwise, is published."""
     bureau = _require_city_bureau(actor, "close")
-    case = _lock(case.pk, expected_version)
+    approved = _lock_rows_with_case(
+        _approved_replies(case.pk), expected_version, case_path="assignment__case"
+    )
+    case = approved[0].assignment.case if approved else _lock(case.pk, expected_version)
     _check("close", case.state)
     if not result.strip():
         latest = {}
-        for reply in _approved_replies(case):
+        for reply in approved:
             latest.setdefault(reply.assignment.part_id, reply)
         result = "\n".join(r.content for r in latest.values())
     now = timezone.now()
     case.state = workflow.moved("close", "case", case.state, C.CLOSED)
     case.result = result.strip()
     case.closed_at = now
-    case.published = is_publishable(case)
+    case.published = is_publishable(case, approved)
     _save(case, "state", "result", "closed_at", "published")
     tell_requester(case, Message.Kind.RESULT, result=case.result, rating_url=rating_url(case))
     _event(case, "close", actor, bureau, now, published=case.published)

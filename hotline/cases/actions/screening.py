@@ -4,10 +4,10 @@ refuses, declines, accepts and classifies; a bureau dispatches."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hotline.calendar.services import database_calendar
 from hotline.calendar.workdays import SHANGHAI
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import EMERGENCY_ADVICE, tell_requester, tell_unit
@@ -36,6 +36,7 @@ from .common import (
     _event,
     _involve,
     _lock,
+    _lock_rows_with_case,
     _meet,
     _refresh_state,
     _require,
@@ -94,7 +95,10 @@ def accept_case(
         number=1,
         holder_bureau=bureau,
         state=workflow.moved("accept", "part", None, P.AWAITING_DISPATCH),
-        received_at=case.clocks.get(kind=Clock.Kind.DISPATCH, part=None).started_at,
+        # When the bureau received the case, read by the insert itself.
+        received_at=Subquery(
+            case.clocks.filter(kind=Clock.Kind.DISPATCH, part=None).values("started_at")[:1]
+        ),
     )
     case.state = workflow.moved("accept", "case", case.state, C.DISPATCHING)
     case.city_final_review = city_final_review
@@ -113,7 +117,13 @@ def classify_case(
     expected_version: int | None = None,
 ) -> Case:
     """R4, R6: public or internal handling, before the first dispatch."""
-    case, bureau = _screening("classify", actor, case.pk, expected_version)
+    bureau = _require_city_bureau(actor, "classify")
+    parts = _lock_rows_with_case(
+        preconditions.parts_as_dispatch_sees_them(case.pk), expected_version
+    )
+    case = parts[0].case if parts else _lock(case.pk, expected_version)
+    case.parts_seen = parts
+    _check("classify", case.state)
     preconditions.require("classify", case, case, timezone.now())
     if mode == HandlingMode.PUBLIC:
         if not case.disclosure_allowed:
@@ -330,13 +340,15 @@ def dispatch_case(
     several parts at once, each to a city department (sole, or lead with
     co-handlers) or to a district bureau."""
     bureau = _require_city_bureau(actor, "dispatch")
-    case = _lock(case.pk, expected_version)
+    existing = _lock_rows_with_case(
+        preconditions.parts_as_dispatch_sees_them(case.pk), expected_version
+    )
+    case = existing[0].case if existing else _lock(case.pk, expected_version)
     if case.state != C.DISPATCHING:
         _check("dispatch", case.state)
     if case.handling_mode == HandlingMode.UNDECIDED:
         raise WrongState(_("Classify the case as public or internal handling first (R4)."))
-    existing = list(case.parts.all())
-    if len(existing) != 1 or existing[0].state != P.AWAITING_DISPATCH or case.assignments.exists():
+    if len(existing) != 1 or existing[0].state != P.AWAITING_DISPATCH or existing[0].dispatched:
         raise WrongState(_("This case has already been dispatched."))
     if not parts:
         raise InvalidInput(_("Say where the case goes."), field="parts")
@@ -347,9 +359,9 @@ def dispatch_case(
     for plan in parts:
         _check_plan(case, bureau, plan)
     now = timezone.now()
-    calendar = database_calendar()
+    calendar = case.working_calendar()
     _meet(now, case=case, kind=Clock.Kind.DISPATCH, part=None)
-    handling_units = []
+    handling_units, dispatched = [], []
     for number, plan in enumerate(parts, start=1):
         part = (
             existing[0]
@@ -363,7 +375,8 @@ def dispatch_case(
             )
         )
         handling_units += _carry_out_plan(case, part, plan, actor, bureau, now, calendar)
-    _refresh_state(case)
+        dispatched.append(part.state)
+    _refresh_state(case, dispatched)
     _save(case, "state")
     _tell_internal(case, handling_units)
     return case
@@ -400,7 +413,7 @@ def dispatch_part(
     _check_plan(case, bureau, plan)
     now = timezone.now()
     _meet(now, part=part, kind=Clock.Kind.DISPATCH)
-    units = _carry_out_plan(case, part, plan, actor, bureau, now, database_calendar())
+    units = _carry_out_plan(case, part, plan, actor, bureau, now, case.working_calendar())
     _refresh_state(case)
     _save(case, "state")
     _tell_internal(case, units)

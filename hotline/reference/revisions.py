@@ -1,0 +1,85 @@
+"""Copies of reference data a process keeps, and their revisions.
+
+The working calendar, the message templates and the city bureau are read
+by nearly every action and change a few times a year. Saving or deleting
+any of their rows gives their kind a fresh revision token, in the same
+transaction; a process rebuilds its copy when the token it reads differs
+from the one it built the copy under.
+
+A verb reads the tokens beside its first row, as annotations of the
+statement that locks the case, so knowing its copies are current costs no
+statement of its own; a caller without such a row reads the token in one
+small query. Either way the token is read in the caller's transaction, as
+fresh as anything else it reads. Changes made without signals (a queryset
+`update()`, a data migration) are seen after a restart, as every deploy
+makes one."""
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+from uuid import uuid4
+
+from django.db import models
+from django.db.models import Subquery
+from django.db.models.signals import post_delete, post_save
+
+T = TypeVar("T")
+
+# No token is read yet, as opposed to a kind never changed (token None).
+NOT_READ = object()
+
+
+class Reference(Generic[T]):
+    def __init__(self, name: str, rows: tuple[type[models.Model], ...], build: Callable[[], T]):
+        self.name = name
+        self._build = build
+        self._copy: tuple[str | None, T] | None = None
+        for model in rows:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    self._changed,
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"reference:{name}:{model._meta.label}:{signal is post_save}",
+                )
+
+    def _changed(self, **kwargs) -> None:
+        from .models import Revision
+
+        Revision.objects.update_or_create(name=self.name, defaults={"token": uuid4().hex})
+
+    def _tokens(self):
+        from .models import Revision
+
+        return Revision.objects.filter(name=self.name).values("token")
+
+    def beside(self) -> dict:
+        """The token as an annotation for another statement."""
+        return {f"{self.name}_revision": Subquery(self._tokens()[:1])}
+
+    def read_beside(self, row) -> str | None:
+        """The token a row annotated with `beside()` carries."""
+        return getattr(row, f"{self.name}_revision")
+
+    def get(self, token=NOT_READ) -> T:
+        """The current copy; `token` if the caller read it beside a row."""
+        if token is NOT_READ:
+            token = next(iter(self._tokens().values_list("token", flat=True)), None)
+        copy = self._copy
+        if copy is not None and copy[0] == token:
+            return copy[1]
+        value = self._build()
+        self._copy = (token, value)
+        return value
+
+
+class Revisions:
+    """The tokens of several kinds, read beside one row."""
+
+    def __init__(self, *references: Reference):
+        self.references = references
+
+    def beside(self) -> dict:
+        return {k: v for ref in self.references for k, v in ref.beside().items()}
+
+    def read_beside(self, row) -> dict[str, str | None]:
+        return {ref.name: ref.read_beside(row) for ref in self.references}
