@@ -136,6 +136,7 @@ def service_requests(request, fmt):
     statuses = _list(query.get("status"))
     if set(statuses) - {"open", "closed"}:
         problems.append("status must be open, closed or both, comma delimited.")
+    limit = _limit(query.get("limit", ""), problems)
     start, end = _moment(query, "start_date", problems), _moment(query, "end_date", problems)
     if start and end and not timedelta(0) <= end - start <= WINDOW:
         problems.append("end_date must follow start_date by no more than 90 days.")
@@ -146,8 +147,19 @@ def service_requests(request, fmt):
         start = end - WINDOW
     elif end is None:
         end = start + WINDOW
-    found = records.listed(start=start, end=end, codes=codes, statuses=statuses, limit=LIMIT)
+    found = records.listed(start=start, end=end, codes=codes, statuses=statuses, limit=limit)
     return render(fmt, "service_requests", found)
+
+
+def _limit(value: str, problems: list[str]) -> int:
+    """How many requests a list answers: `limit`, 1 to LIMIT (LIMIT if absent)."""
+    value = value.strip()
+    if not value:
+        return LIMIT
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= LIMIT:
+        problems.append(f"limit must be a whole number from 1 to {LIMIT}.")
+        return LIMIT
+    return int(value)
 
 
 def _list(value: str | None) -> list[str]:

@@ -199,6 +199,15 @@ def test_at_most_the_limit_is_returned_newest_first(client, flow, monkeypatch):
     assert [r["service_request_id"] for r in found] == [newest.number]
 
 
+def test_limit_asks_for_fewer_newest_first(client, flow):
+    older = publish(flow, flow.phone_case())
+    newest = publish(flow, flow.phone_case(content="五一路噪音扰民。"))
+    found = as_json(get(client, "requests.json", limit="1"))
+    assert [r["service_request_id"] for r in found] == [newest.number]
+    found = as_json(get(client, "requests.json", limit="2"))
+    assert [r["service_request_id"] for r in found] == [newest.number, older.number]
+
+
 def test_listing_costs_the_same_queries_for_one_case_or_many(client, flow):
     """At 1000 results a query per case would be thousands per request."""
     from django.db import connection
@@ -237,6 +246,11 @@ def test_listing_costs_the_same_queries_for_one_case_or_many(client, flow):
         ({"end_date": "0001-01-01"}, "end_date is out of range"),
         ({"start_date": "0001-01-01"}, "start_date is out of range"),
         ({"end_date": "9999-12-31T23:59:59-12:00"}, "end_date is out of range"),
+        ({"limit": "0"}, "limit must be a whole number from 1 to 1000."),
+        ({"limit": "1001"}, "limit must be a whole number from 1 to 1000."),
+        ({"limit": "ten"}, "limit must be a whole number from 1 to 1000."),
+        ({"limit": "１０"}, "limit must be a whole number from 1 to 1000."),
+        ({"limit": "-5"}, "limit must be a whole number from 1 to 1000."),
     ],
 )
 def test_bad_filters_are_400_errors(client, query, message):
