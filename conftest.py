@@ -18,6 +18,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_categories()
 
 
+@pytest.fixture(autouse=True)
+def case_numbers_start_again(django_db_blocker):
+    """On PostgreSQL case numbers are taken on a connection of their own and
+    committed at once (hotline/cases/numbers.py), outside the transaction a
+    test rolls back: each test starts the day's numbers again, as it would
+    on a database of its own."""
+    yield
+    from hotline.cases import numbers
+
+    if numbers._own is not None:
+        with django_db_blocker.unblock(), numbers._own.cursor() as cursor:
+            cursor.execute("DELETE FROM cases_casenumbercounter")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def numbering_connection_closed(django_db_setup):
+    """The test database can be dropped only once no connection is open."""
+    yield
+    from hotline.cases import numbers
+
+    numbers.close_numbering()
+
+
 @pytest.fixture
 def unit():
     from hotline.organisation.models import Unit

@@ -4,8 +4,6 @@ version, events, clocks, and making a new case."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.db import connection
 from django.db.models import Case as Choose
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
@@ -25,7 +23,6 @@ from ..errors import CaseChanged, InvalidInput, NotAllowed, WrongState
 from ..models import (
     Assignment,
     Case,
-    CaseNumberCounter,
     Category,
     Channel,
     Clock,
@@ -35,6 +32,7 @@ from ..models import (
     Part,
     Requester,
 )
+from ..numbers import next_number
 from ..publication import mask_for
 from ..querycode import digest, new_code
 from ..repeats import find_likely_repeats, normalise_phone, same_requester
@@ -327,21 +325,6 @@ def _fits(row, *fields: str) -> None:
             raise InvalidInput(_("At most %(limit)d characters.") % {"limit": limit}, field=name)
 
 
-def _next_number(received_at: datetime) -> str:
-    """The day's next sequence number, in one statement that two
-    transactions cannot both get (PostgreSQL and SQLite alike)."""
-    day = timezone.localtime(received_at, SHANGHAI).date()
-    table = CaseNumberCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [day],
-        )
-        (last,) = cursor.fetchone()
-    return f"{settings.HOTLINE_CASE_PREFIX}{day:%Y%m%d}{last:05d}"
-
-
 @dataclass(frozen=True)
 class RequesterDetails:
     name: str = ""
@@ -404,7 +387,7 @@ def _new_case(
         ) from None
     person.save()
     case = Case(
-        number=_next_number(received_at),
+        number=next_number(received_at),
         channel=channel,
         requester=person,
         content=content,

@@ -126,3 +126,45 @@ def test_a_breach_pass_skips_a_case_being_acted_on_and_takes_it_next_time(commit
         worker.join()
         second = breach_due_clocks()
     assert (first.breached, second.breached) == (0, 1)
+
+
+def test_a_registration_left_open_does_not_hold_up_the_next_one(committed_demo):
+    """Issue 14: the day's case number is taken and committed on a connection
+    of its own, so an intake still writing does not hold the counter."""
+    from django.db import transaction
+
+    flow = Flow()
+    holding, release = threading.Event(), threading.Event()
+    numbers = {}
+
+    def slow_intake():
+        try:
+            with transaction.atomic():
+                numbers["slow"] = flow.phone_case().number
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=slow_intake)
+    worker.start()
+    assert holding.wait(10)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        numbers["next"] = flow.phone_case(content="台江路积水严重，请疏通。").number
+    finally:
+        release.set()
+        worker.join()
+    assert numbers["next"][-5:] == "00002" and numbers["slow"][-5:] == "00001"
+
+
+def test_a_registration_that_fails_leaves_its_number_unused(committed_demo):
+    """ADR 11: numbers may have gaps, never repeats."""
+    from django.db import transaction
+
+    flow = Flow()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        flow.phone_case()
+        raise RuntimeError("the intake fails after its number")
+    assert flow.phone_case().number[-5:] == "00002"
