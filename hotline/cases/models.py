@@ -176,7 +176,15 @@ class Case(models.Model):
         ordering = ["-received_at"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["state", "received_at"])]
+        indexes = [
+            models.Index(fields=["state", "received_at"]),
+            # The public list, newest first (R9): only what is published.
+            models.Index(
+                fields=["-closed_at", "-id"],
+                condition=Q(state="closed", published=True, handling_mode="public"),
+                name="case_published_newest",
+            ),
+        ]
 
     def __str__(self):
         return self.number
@@ -254,6 +262,8 @@ class Part(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="part_number_per_case")
         ]
+        # A bureau's parts waiting on it (its dispatcher's and reviewer's queues).
+        indexes = [models.Index(fields=["holder_bureau", "state"], name="part_bureau_state")]
         verbose_name = _("part")
         verbose_name_plural = _("parts")
 

@@ -14,6 +14,8 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 _WORD = re.compile(r"\w")
+# At most this many matches are ordered by date from the full-text index.
+FEW = 2000
 
 
 def segment(*texts: str) -> str:
@@ -29,9 +31,16 @@ def search(queryset, query: str):
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        return queryset.annotate(_search=SearchVector("search_text", config="simple")).filter(
+        matching = queryset.annotate(_search=SearchVector("search_text", config="simple")).filter(
             _search=SearchQuery(" ".join(words), config="simple", search_type="plain")
         )
+        # Asked in date order, PostgreSQL walks the cases newest first until
+        # a page of them matches: quick for a common word, the whole table
+        # for a rare one or one in no case. So the full-text index is asked
+        # first for a bounded set, in no order: when the words are rarer
+        # than that, the page is ordered from those few.
+        few = list(matching.order_by().values_list("pk", flat=True)[: FEW + 1])
+        return queryset.filter(pk__in=few) if len(few) <= FEW else matching
     match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
     return queryset.filter(
         pk__in=RawSQL("SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s", [match])
