@@ -32,6 +32,16 @@ def case_numbers_start_again(django_db_blocker):
             cursor.execute("DELETE FROM cases_casenumbercounter")
 
 
+@pytest.fixture(autouse=True)
+def cache_emptied():
+    """The cache outlives a test's rolled-back database: what one test kept
+    (public pages, throttle counts) must not answer the next."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def numbering_connection_closed(django_db_setup):
     """The test database can be dropped only once no connection is open."""

@@ -528,6 +528,15 @@ class Event(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        # The latest event that publishes or withdraws a case: what the
+        # public pages are kept in the cache under (cases/publication.py).
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=Q(action__in=("close", "reopen")),
+                name="event_publishing",
+            )
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

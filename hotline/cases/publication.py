@@ -7,13 +7,24 @@ never appear at all. The portal and the API read cases only through
 here.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
+from django.db.models import Max
+
 from .masking import Masker, mask
-from .models import Assignment, Case, HandlingMode
+from .models import Assignment, Case, Event, HandlingMode
+
+# What public pages read is the same for everyone, and kept in the cache
+# under the latest event that published or withdrew a case, so either shows
+# at once. Renamed units and categories, and a changed mask, show within
+# this many seconds.
+PUBLIC_CACHE_SECONDS = 600
+PUBLISHING = ("close", "reopen")
 
 __all__ = ["PublicRecord", "mask", "mask_for", "public_record", "public_records", "published_cases"]
 
@@ -79,4 +90,24 @@ def public_records(cases: list[Case]) -> dict[int, PublicRecord]:
             closed_at=case.closed_at,
             units=tuple(units[case.pk]),
         )
+    return found
+
+
+def publication_mark() -> int:
+    """Moves whenever a case is published or withdrawn (closed or reopened):
+    the latest such event, read from its own small index."""
+    return Event.objects.filter(action__in=PUBLISHING).aggregate(m=Max("id"))["m"] or 0
+
+
+def kept_for_the_public(name: str, key, compute: Callable, mark: int | None = None):
+    """What `compute()` returns for the public page `name` and its `key`,
+    from the cache while no case has been published or withdrawn since;
+    None (a page that does not exist) is never kept."""
+    mark = publication_mark() if mark is None else mark
+    digest = hashlib.sha256(repr((name, key, mark)).encode()).hexdigest()
+    found = cache.get(f"public:{digest}")
+    if found is None:
+        found = compute()
+        if found is not None:
+            cache.set(f"public:{digest}", found, PUBLIC_CACHE_SECONDS)
     return found

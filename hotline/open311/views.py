@@ -3,6 +3,7 @@ the published cases and the online submission verb. The format comes from
 the extension (`services.json`, `requests.xml`); answers are in English,
 as the specification is."""
 
+import hashlib
 import re
 from datetime import UTC, datetime, time, timedelta
 from functools import wraps
@@ -10,6 +11,7 @@ from functools import wraps
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.http import HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +22,7 @@ from hotline.cases import actions
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import WorkflowError
 from hotline.cases.models import Case, Category, Channel, Requester
+from hotline.cases.publication import kept_for_the_public, publication_mark
 from hotline.portal import throttle
 
 from . import records
@@ -143,12 +146,28 @@ def service_requests(request, fmt):
     if problems:
         return errors(fmt, 400, *problems)
     if start is None:
-        end = end or timezone.now()
+        # The last 90 days to the end of this minute: clients polling
+        # within a minute share one answer.
+        end = end or (timezone.now() + timedelta(minutes=1)).replace(second=0, microsecond=0)
         start = end - WINDOW
     elif end is None:
         end = start + WINDOW
-    found = records.listed(start=start, end=end, codes=codes, statuses=statuses, limit=limit)
-    return render(fmt, "service_requests", found)
+    key = (start.isoformat(), end.isoformat(), sorted(codes), sorted(statuses), limit)
+    mark = publication_mark()
+    tag = '"' + hashlib.sha256(repr((fmt, key, mark)).encode()).hexdigest()[:32] + '"'
+    if tag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        unchanged = HttpResponseNotModified()
+        unchanged["ETag"] = tag
+        return unchanged
+    found = kept_for_the_public(
+        "open311",
+        key,
+        lambda: records.listed(start=start, end=end, codes=codes, statuses=statuses, limit=limit),
+        mark=mark,
+    )
+    response = render(fmt, "service_requests", found)
+    response["ETag"] = tag
+    return response
 
 
 def _limit(value: str, problems: list[str]) -> int:

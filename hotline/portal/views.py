@@ -17,7 +17,12 @@ from hotline.cases import actions, filters, rating
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import WorkflowError
 from hotline.cases.models import Case, Category
-from hotline.cases.publication import public_record, public_records, published_cases
+from hotline.cases.publication import (
+    kept_for_the_public,
+    public_record,
+    public_records,
+    published_cases,
+)
 from hotline.cases.querycode import matches
 from hotline.organisation.models import District
 from hotline.policy.models import Policy
@@ -235,22 +240,34 @@ def _staff_may_not_rate(request):
 def published(request):
     """Closed public cases, newest first, searchable (R9, D8)."""
     g = request.GET
-    cases = filters.apply(
-        published_cases().select_related("category", "requester"), g, date_field="closed_at"
-    ).order_by("-closed_at", "-id")
-    cases = filters.before(cases, g.get("before"), "closed_at")
-    page = list(cases[: PAGE + 1])
+
+    def page():
+        cases = filters.apply(
+            published_cases().select_related("category", "requester"), g, date_field="closed_at"
+        ).order_by("-closed_at", "-id")
+        cases = list(filters.before(cases, g.get("before"), "closed_at")[: PAGE + 1])
+        last = cases[PAGE - 1] if len(cases) > PAGE else None
+        marker = f"{last.closed_at.isoformat()}_{last.pk}" if last else None
+        return list(public_records(cases[:PAGE]).values()), marker
+
+    # A crowd reads the same few pages: they are kept, by their valid
+    # filters and place; a search (free text) is read each time.
+    shown = filters.CaseFilters(g).values()
+    if "q" in shown:
+        records, marker = page()
+    else:
+        key = (sorted(shown.items()), g.get("before", ""))
+        records, marker = kept_for_the_public("published", key, page)
     following = None
-    if len(page) > PAGE:
-        last = page[PAGE - 1]
+    if marker:
         query = g.copy()
-        query["before"] = f"{last.closed_at.isoformat()}_{last.pk}"
+        query["before"] = marker
         following = query.urlencode()
     return render(
         request,
         "portal/published.html",
         {
-            "records": list(public_records(page[:PAGE]).values()),
+            "records": records,
             "following": following,
             "categories": Category.objects.filter(is_active=True),
             "districts": District.objects.all(),
@@ -260,11 +277,16 @@ def published(request):
 
 
 def published_detail(request, number):
-    case = published_cases().filter(number=number).first()
-    if case is None:
+    def record():
+        case = published_cases().filter(number=number).first()
+        return public_record(case) if case is not None else None
+
+    found = kept_for_the_public("case", number, record)
+    if found is None:
         raise Http404
-    return render(request, "portal/published_detail.html", {"record": public_record(case)})
+    return render(request, "portal/published_detail.html", {"record": found})
 
 
 def statistics(request):
-    return render(request, "portal/stats.html", {"months": monthly()})
+    months = kept_for_the_public("statistics", timezone.localdate(), monthly)
+    return render(request, "portal/stats.html", {"months": months})

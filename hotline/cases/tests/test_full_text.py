@@ -14,7 +14,12 @@ pytestmark = pytest.mark.django_db
 def cases(flow, clock):
     made = []
     for day, content in enumerate(
-        ["东街口夜间施工噪音扰民。", "五一路广场舞噪音很大。", "台江路噪音扰民。", "小区上空有无人机拍摄。"],
+        [
+            "东街口夜间施工噪音扰民。",
+            "五一路广场舞噪音很大。",
+            "台江路噪音扰民。",
+            "小区上空有无人机拍摄。",
+        ],
         start=20,
     ):
         clock(f"2026-11-{day} 10:00")

@@ -210,10 +210,12 @@ def test_limit_asks_for_fewer_newest_first(client, flow):
 
 def test_listing_costs_the_same_queries_for_one_case_or_many(client, flow):
     """At 1000 results a query per case would be thousands per request."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def queries(path, **query):
+        cache.clear()  # counted as read, not as kept
         with CaptureQueriesContext(connection) as captured:
             assert get(client, path, **query).status_code == 200
         return len(captured)
@@ -405,3 +407,24 @@ def test_a_post_over_the_upload_limit_is_an_open311_error(client, api_key, setti
     assert response.status_code == 400
     assert as_json(response) == [{"code": 400, "description": "The request is too large."}]
     assert not Case.objects.exists()
+
+
+def test_a_list_is_kept_until_a_case_is_published_and_unchanged_is_a_304(client, flow):
+    """Issue 14: polling clients and a crowd read the list from the cache
+    (one query, the publication mark) and may ask with If-None-Match; a
+    case published since shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = publish(flow, flow.phone_case())
+    response = get(client, "requests.json")
+    tag = response["ETag"]
+    with CaptureQueriesContext(connection) as kept:
+        again = get(client, "requests.json")
+    assert as_json(again) == as_json(response) and len(kept) == 1
+    unchanged = client.get(f"{BASE}/requests.json", headers={"if-none-match": tag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    second = publish(flow, flow.phone_case(content="五一路噪音扰民。"))
+    fresh = client.get(f"{BASE}/requests.json", headers={"if-none-match": tag})
+    assert fresh.status_code == 200 and fresh["ETag"] != tag
+    assert [r["service_request_id"] for r in as_json(fresh)] == [second.number, first.number]

@@ -209,3 +209,29 @@ def test_fifty_personal_details_never_reach_a_public_page_D8(client, clock, flow
     ]
     leaked = {s for s in secrets for page in pages if s in page}
     assert leaked == set()
+
+
+def test_the_public_list_is_kept_yet_shows_a_publication_or_a_withdrawal_at_once_R9_D9(
+    client, clock, flow
+):
+    """Issue 14: a crowd reads the list and a case page from the cache (one
+    query, the publication mark), and what is published or withdrawn since
+    shows on the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clock("2026-11-26 10:00")
+    lamp = close_publicly(flow, flow.web_case(content="小区路灯损坏。"), reply="已修复路灯。")
+    assert lamp.number in client.get("/portal/published/").content.decode()
+    client.get(f"/portal/published/{lamp.number}/")
+    with CaptureQueriesContext(connection) as kept:
+        client.get("/portal/published/")
+        client.get(f"/portal/published/{lamp.number}/")
+    published_reads = [q for q in kept.captured_queries if "cases_case" in q["sql"]]
+    assert published_reads == []
+    noise = close_publicly(flow, flow.web_case(content="工地夜间施工噪音。"), reply="已责令停工。")
+    assert noise.number in client.get("/portal/published/").content.decode()
+    actions.rate_case(case=lamp, satisfaction="dissatisfied")
+    actions.reopen_for_redo(actor=flow.city_reviewer, case=lamp, reasons="路灯仍不亮")
+    assert lamp.number not in client.get("/portal/published/").content.decode()
+    assert client.get(f"/portal/published/{lamp.number}/").status_code == 404
