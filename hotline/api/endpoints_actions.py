@@ -61,11 +61,14 @@ def _act(
     run: Callable,
     *,
     status: int = 200,
+    registers: bool = False,
 ) -> HttpResponse:
     """Run `run(actor)`, a verb call, once per key. An action on a case
     needs the version the caller acted on: without it a retry with a fresh
     key (or a second client) would do again what was done (a second
-    classification, a second escalation), where a stale version is refused."""
+    classification, a second escalation), where a stale version is refused.
+    `registers`: the verb makes the case, and the answer is written from
+    the case it returns, not read back."""
     who = caller(request)
     for name in [action] if isinstance(action, str) else action:
         who.may(name)
@@ -76,9 +79,13 @@ def _act(
         )
 
     def respond():
-        fresh = Case.objects.select_related("requester", "category").get(pk=_case_id(run(who.user)))
-        data = CaseOut.model_validate(out.case_detail(fresh, who)).model_dump()
-        return json_response(data, status=status)
+        result = run(who.user)
+        if registers:
+            data = out.case_detail(result, who, made_now=True)
+        else:
+            fresh = Case.objects.select_related("requester", "category").get(pk=_case_id(result))
+            data = out.case_detail(fresh, who)
+        return json_response(CaseOut.model_validate(data).model_dump(), status=status)
 
     return idempotency.once(request, who.owner, respond)
 
@@ -167,6 +174,7 @@ def register(request, payload: RegisterIn):
             ),
         ),
         status=201,
+        registers=True,
     )
 
 

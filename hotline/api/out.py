@@ -73,8 +73,16 @@ def case_summary(case: Case) -> dict:
     }
 
 
-def case_detail(case: Case, caller: Caller) -> dict:
+def case_detail(case: Case, caller: Caller, *, made_now: bool = False) -> dict:
+    """`made_now`: the case was registered by this request, so it has no
+    parts or escalations yet and is answered without reading them."""
     hide = _words_for(case, caller)
+    parts = [] if made_now else case.parts.select_related("holder_bureau")
+    escalations = (
+        []
+        if made_now
+        else case.escalations.select_related("main_recipient").prefetch_related("copy_recipients")
+    )
     return {
         **case_summary(case),
         "content": hide(case.content),
@@ -98,7 +106,7 @@ def case_detail(case: Case, caller: Caller) -> dict:
                 "holder_bureau": unit_ref(p.holder_bureau),
                 "received_at": p.received_at,
             }
-            for p in case.parts.select_related("holder_bureau")
+            for p in parts
         ],
         "escalations": [
             {
@@ -110,9 +118,7 @@ def case_detail(case: Case, caller: Caller) -> dict:
                 "outcome": hide(e.outcome),
                 "outcome_at": e.outcome_at,
             }
-            for e in case.escalations.select_related("main_recipient").prefetch_related(
-                "copy_recipients"
-            )
+            for e in escalations
         ],
     }
 

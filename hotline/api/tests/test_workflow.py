@@ -69,3 +69,30 @@ def test_register_to_close_through_the_api(db, clock, api_as):
     assert timeline[-1] == "close"
     clocks = reviewer.get(f"/cases/{number}/clocks").json()
     assert {c["status"] for c in clocks} <= {"met", "cancelled"}
+
+
+def test_a_registration_is_answered_as_it_reads_back_without_reading_it(db, clock, api_as):
+    """Issue 14: the intake's answer is written from the case the verb made
+    (no read-back of the case, its parts and escalations), and says the same
+    as reading the case afterwards."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clock("2026-09-29 10:00")
+    agent = api_as("agent", "鼓楼数据信息服务中心", ["register", "forward"])
+    body = {
+        "channel": "phone",
+        "requester": {"name": "张三", "phone": "13805912345"},
+        "content": "东街口夜间施工噪音扰民，影响休息，请尽快处理。",
+        "category": Category.objects.get(code="CG").pk,
+        "disclosure_allowed": True,
+        "forward": True,
+    }
+    with CaptureQueriesContext(connection) as spent:
+        registered = agent.post("/cases", body)
+    assert registered.status_code == 201, registered.content
+    answered = registered.json()
+    read_back = agent.get(f"/cases/{answered['number']}").json()
+    assert {k: read_back[k] for k in answered} == answered
+    tables = " ".join(q["sql"] for q in spent.captured_queries)
+    assert "cases_escalation" not in tables and 'FROM "cases_part"' not in tables
