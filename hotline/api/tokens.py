@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.cases.workflow import TRANSITIONS
-from hotline.organisation.models import Unit, User
+from hotline.organisation.models import ROLES, Unit, User
 from hotline.organisation.roster import is_administrator
 
 from .models import ApiToken, TokenSubmission
@@ -73,12 +73,19 @@ def authenticate(key: str) -> ApiToken | None:
     token = (
         ApiToken.objects.select_related("user", "unit")
         .filter(prefix=parts[1], revoked_at__isnull=True)
+        .annotate(**ROLES.beside())
         .first()
     )
     if token is None or not hmac.compare_digest(token.key_hash, _hash(parts[2])):
         return None
     if not token.user.is_active:
         return None
+    # The account's roles, read once per change of anyone's roles.
+    kept = ROLES.get(ROLES.read_beside(token))
+    if token.user_id in kept:
+        token.user.__dict__["_grants"] = kept[token.user_id]
+    else:
+        kept[token.user_id] = token.user.grants()
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -256,3 +256,8 @@ CITY_BUREAU = Reference(
     (Unit,),
     lambda: Unit.objects.get(kind=Unit.Kind.PETITION_BUREAU, level=Unit.Level.CITY),
 )
+
+
+# Each person's roles, as User.grants() reads them, kept for API tokens,
+# which would otherwise read them on every request (hotline.reference).
+ROLES = Reference("roles", (RoleGrant, Unit), dict)

@@ -179,3 +179,25 @@ def test_only_an_active_administrator_issues_or_revokes_tokens(db):
         issue_token(actor=admin, name="y", user=user, unit=unit, actions=["accept"])
     with pytest.raises(PermissionDenied):
         revoke_token(actor=admin, token=token)
+
+
+def test_a_token_reads_its_roles_once_until_someone_s_roles_change(db, api_as):
+    """Issue 14: a token's account's roles are kept between requests; a
+    role granted or revoked is seen by the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hotline.organisation.models import RoleGrant
+
+    api = api_as("city_dispatcher", "福州市信访局", ["accept"])
+    assert api.get("/cases").status_code == 200
+
+    def grant_reads():
+        with CaptureQueriesContext(connection) as spent:
+            status = api.get("/cases").status_code
+        return status, sum("organisation_rolegrant" in q["sql"] for q in spent.captured_queries)
+
+    assert grant_reads() == (200, 0)
+    RoleGrant.objects.filter(user__username="city_dispatcher").delete()
+    status, reads = grant_reads()
+    assert status != 200 and reads == 1
