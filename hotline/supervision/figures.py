@@ -63,6 +63,14 @@ def _dispatched(first, last):
     return Assignment.objects.filter(dispatched_at__gte=first, dispatched_at__lt=last)
 
 
+def _rated(first, last):
+    """The units that answered a case rated in the period (R12): its sole
+    or lead units, each part once."""
+    return Assignment.objects.filter(
+        role__in=("sole", "lead"), case__rated_at__gte=first, case__rated_at__lt=last
+    ).exclude(state="withdrawn")
+
+
 def _returned(first, last):
     return ReturnRequest.objects.filter(
         kind=ReturnRequest.Kind.UNIT, requested_at__gte=first, requested_at__lt=last
@@ -71,7 +79,7 @@ def _returned(first, last):
 
 # Bump when a measure below, or hotline.cases.timeliness, changes meaning:
 # days settled under another version are counted again (ADR 6).
-DEFINITIONS = 2
+DEFINITIONS = 3
 
 DISPATCH, READ = Q(kind="dispatch"), Q(kind="read")
 REPLY, REVIEW = Q(kind__in=("reply", "redo")), Q(kind="review")
@@ -92,6 +100,8 @@ UNIT = {
     "late_read_violations": Measure(_violations, "unit", "case", Q(kind=Violation.Kind.LATE_READ)),
     "lapsed": Measure(_violations, "unit", "case", Q(kind=Violation.Kind.LAPSED)),
     "overdue": Measure(_violations, "unit", "case", Q(kind=Violation.Kind.OVERDUE)),
+    "rated": Measure(_rated, "unit", "case"),
+    "satisfied": Measure(_rated, "unit", "case", Q(case__satisfaction__in=SATISFIED)),
 }
 
 

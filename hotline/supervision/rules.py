@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 
 from hotline.calendar.workdays import SHANGHAI
 from hotline.cases.changes import touch
-from hotline.cases.models import Assignment, Event, Violation
+from hotline.cases.models import Event, Violation
 from hotline.notifications.outbox import notify
 from hotline.organisation.models import Role, RoleGrant, Unit, User
 from hotline.policy.models import Policy
 
-from .figures import SATISFIED, unit_totals
+from .figures import unit_totals
 from .models import BulletinEntry, Warning
 
 REASON_LENGTH = 500
@@ -321,7 +321,6 @@ def annual_ranking(year: int, units=None) -> list[Score]:
     pass rate), reply timeliness and public satisfaction, weighted by the
     policy in force at the end of the year. A measure a unit has no data for
     is left out of its score, the others weighing in proportion."""
-    start = datetime(year, 1, 1, tzinfo=SHANGHAI)
     end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
     policy = Policy.in_force(end - timedelta(seconds=1))
     weights = {
@@ -335,7 +334,10 @@ def annual_ranking(year: int, units=None) -> list[Score]:
     totals = unit_totals(
         date(year, 1, 1),
         date(year, 12, 31),
-        measures=("reads", "late_reads", "replies", "late_replies", "reviewed", "redone"),
+        measures=(
+            *("reads", "late_reads", "replies", "late_replies", "reviewed", "redone"),
+            *("rated", "satisfied"),
+        ),
     )
 
     def rates(total, bad):
@@ -346,22 +348,9 @@ def annual_ranking(year: int, units=None) -> list[Score]:
     read = rates("reads", "late_reads")
     reply = rates("replies", "late_replies")
     quality = rates("reviewed", "redone")
-    rated = (
-        Assignment.objects.filter(
-            role__in=("sole", "lead"), case__rated_at__gte=start, case__rated_at__lt=end
-        )
-        .exclude(state="withdrawn")
-        .values("unit")
-        .annotate(
-            n=Count("case", distinct=True),
-            good=Count(
-                "case",
-                distinct=True,
-                filter=Q(case__satisfaction__in=SATISFIED),
-            ),
-        )
-    )
-    satisfaction = {r["unit"]: _rate(r["good"], r["n"]) for r in rated}
+    satisfaction = {
+        unit: _rate(totals["satisfied"].get(unit, 0), n) for unit, n in totals["rated"].items() if n
+    }
     ids = set(read) | set(reply) | set(quality) | set(satisfaction)
     candidates = Unit.objects.filter(pk__in=ids)
     if units is not None:
