@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -170,9 +170,10 @@ def supervision(request):
                 else Unit.objects.all()
             ),
             "bulletins": Bulletin.objects.filter(office=acting.unit)[:24],
-            "warnings": Warning.objects.filter(
-                decision=Warning.Decision.PROPOSED, unit__in=units
-            ).select_related("person", "unit"),
+            # With the leader and the evidence each shows (issue 14).
+            "warnings": Warning.objects.filter(decision=Warning.Decision.PROPOSED, unit__in=units)
+            .select_related("person", "unit", "leader")
+            .prefetch_related(Prefetch("evidence", Violation.objects.select_related("case"))),
         },
     )
 
