@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hotline.reference.models import KeptEverywhere
 
-class CalendarYear(models.Model):
+
+class CalendarYear(KeptEverywhere):
     """One year's State Council holiday schedule.
 
     Only a confirmed year's days count. Until then the year is provisional:
@@ -38,7 +40,7 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
-class CalendarDay(models.Model):
+class CalendarDay(KeptEverywhere):
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("day off")
         WORKDAY = "workday", _("make-up working day")

@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hotline.reference.models import KeptEverywhere
+
 
 class Message(models.Model):
     class Kind(models.TextChoices):
@@ -65,7 +67,7 @@ class Message(models.Model):
         return f"{self.get_kind_display()} → {self.recipient}"
 
 
-class MessageTemplate(models.Model):
+class MessageTemplate(KeptEverywhere):
     """What a requester reads, editable by administrators. The variables a
     template may use are fixed per kind and checked when it is saved."""
 

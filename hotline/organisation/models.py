@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hotline.reference.models import KeptEverywhere
 from hotline.reference.revisions import Reference
 
 
@@ -31,7 +32,7 @@ class District(models.Model):
         return self.name
 
 
-class Unit(models.Model):
+class Unit(KeptEverywhere):
     """A body that takes part in hotline work.
 
     The tree is the hotline hierarchy (R4): the city petition bureau is the
@@ -178,7 +179,7 @@ class User(AbstractUser):
         return any(r == role and (unit is None or u == unit.pk) for u, r in self.grants())
 
 
-class RoleGrant(models.Model):
+class RoleGrant(KeptEverywhere):
     """A person holds a role in a unit. Granted and revoked through
     hotline.organisation.roster, which records each change."""
 

@@ -126,47 +126,62 @@ def _lock(case_id: int, expected_version: int | None) -> Case:
 
 
 def _lock_rows_with_case(
-    rows, expected_version: int | None, case_path: str = "case", *, first: bool = False
-) -> list:
-    """Read `rows` (rows of one case, with what they join) and lock their
-    case row, in one statement; [] if there are none. `first`: only the
-    first row.
+    rows,
+    case_id: int,
+    expected_version: int | None,
+    case_path: str = "case",
+    *,
+    first: bool = False,
+) -> tuple[Case, list]:
+    """The case `case_id`, locked, and `rows` (rows of it, with what they
+    join), in one statement; `first`: only the first row.
 
     Under READ COMMITTED a row joined to the locked one is read from the
     snapshot taken before the lock wait, so it is stale if an action
     committed meanwhile. Every action changes the case's version: the
     version in that snapshot is read beside the locked one, and when they
-    differ the rows are read again, under the lock now held."""
+    differ the rows are read again, under the lock now held. When the
+    snapshot had no rows, nothing was locked: the case is locked alone and
+    the rows read again under that lock, for an action that committed
+    during the wait may have made them."""
     rows = rows.select_related(f"{case_path}__policy", f"{case_path}__requester")
     if first:
         rows = rows.order_by(*(rows.query.order_by or ["pk"]))
+    taken = slice(0, 1) if first else slice(None)
     snapshot = Case.objects.filter(pk=OuterRef(f"{case_path}_id")).values("version")[:1]
     locking = rows.select_for_update(of=(case_path,)).annotate(
         snapshot_version=Subquery(snapshot), **REFERENCES.beside()
     )
-    locked = list(locking[:1] if first else locking)
+    locked = list(locking[taken])
     if not locked:
-        return []
+        case = _lock(case_id, expected_version)
+        return case, _with_case(list(rows[taken]), case_path, case)
     revisions = REFERENCES.read_beside(locked[0])
     if locked[0].snapshot_version != _case_of(locked[0], case_path).version:
-        locked = list(rows[:1] if first else rows)
+        locked = list(rows[taken])
         if not locked:
-            return []
+            return _lock(case_id, expected_version), []
     case = _case_of(locked[0], case_path)
     case.reference_revisions = revisions
+    _checked_version(case, expected_version)
+    return case, _with_case(locked, case_path, case)
+
+
+def _with_case(rows: list, case_path: str, case: Case) -> list:
+    """One case object for all the rows."""
     *path, name = case_path.split("__")
-    for row in locked:
+    for row in rows:
         for step in path:
             row = getattr(row, step)
-        setattr(row, name, case)  # one case object for all the rows
-    _checked_version(case, expected_version)
-    return locked
+        setattr(row, name, case)
+    return rows
 
 
-def _lock_with_case(rows, expected_version: int | None, case_path: str = "case"):
-    """The first of `rows`, its case locked (see _lock_rows_with_case), or None."""
-    locked = _lock_rows_with_case(rows, expected_version, case_path, first=True)
-    return locked[0] if locked else None
+def _lock_with_case(rows, case_id: int, expected_version: int | None, case_path: str = "case"):
+    """The case, locked, and the first of `rows` or None (see
+    _lock_rows_with_case)."""
+    case, locked = _lock_rows_with_case(rows, case_id, expected_version, case_path, first=True)
+    return case, (locked[0] if locked else None)
 
 
 def _case_of(row, case_path: str) -> Case:

@@ -37,13 +37,14 @@ from .common import (
 
 def _lock_assignment(assignment: Assignment, expected_version: int | None):
     """Lock the assignment's case and read the assignment, in one statement."""
-    assignment = _lock_with_case(
+    case, assignment = _lock_with_case(
         Assignment.objects.filter(pk=assignment.pk).select_related(
             "unit", "part__holder_bureau", "dispatched_by"
         ),
+        assignment.case_id,
         expected_version,
     )
-    case = assignment.part.case = assignment.case
+    assignment.part.case = case
     return case, assignment
 
 
@@ -195,11 +196,12 @@ def approve_reply(
     """R8.2: the reply leaves the unit only with its leader's approval; it
     goes to the bureau of the unit's level for review, or straight to the
     city bureau for a case under city final review (R8.4b)."""
-    reply = _lock_with_case(
+    case, reply = _lock_with_case(
         Reply.objects.filter(assignment_id=assignment.pk)
         .select_related("assignment__unit", "assignment__part__holder_bureau")
         .annotate(other_parts=_other_parts("assignment__part"))
         .order_by("-id"),
+        assignment.case_id,
         expected_version,
         case_path="assignment__case",
     )
@@ -207,7 +209,7 @@ def approve_reply(
         _unit_action("approve_reply", actor, assignment, expected_version)
         raise WrongState(_("There is no draft reply to approve."))
     assignment = reply.assignment
-    case, part = assignment.case, assignment.part
+    part = assignment.part
     part.case = case
     _check("approve_reply", assignment.state, assignment.role)
     _require(actor, "approve_reply", assignment.unit)

@@ -30,7 +30,6 @@ from .common import (
     AROLE,
     _check,
     _event,
-    _lock,
     _lock_rows_with_case,
     _lock_with_case,
     _meet,
@@ -62,7 +61,7 @@ def review_reply(
     """R8.4a: the bureau approves the reply or sends it back for a redo with
     reasons; a redo that falls short again marks the case overdue (D5).
     R9: where the unit recommended not publishing, the reviewer decides."""
-    reply = _lock_reply_under_review(part, expected_version)
+    case, reply = _lock_reply_under_review(part, expected_version)
     if reply is None:
         case, part = _lock_part(part, expected_version)
         _check("review", part.state)
@@ -136,9 +135,9 @@ def review_reply(
     return reply
 
 
-def _lock_reply_under_review(part: Part, expected_version: int | None) -> Reply | None:
-    """The part's reply under review with its assignment, part, bureaus and
-    case, the case locked, in one statement."""
+def _lock_reply_under_review(part: Part, expected_version: int | None):
+    """The case, locked, and the part's reply under review (or None) with
+    its assignment, part and bureaus, in one statement."""
     return _lock_with_case(
         Reply.objects.filter(
             assignment__part_id=part.pk,
@@ -155,6 +154,7 @@ def _lock_reply_under_review(part: Part, expected_version: int | None) -> Reply 
             ),
         )
         .order_by("-id"),
+        part.case_id,
         expected_version,
         case_path="assignment__case",
     )
@@ -218,10 +218,9 @@ def close_case(
     """R9: once every part's reply is approved, the result goes back through
     the original channel and, unless R9 says otherwise, is published."""
     bureau = _require_city_bureau(actor, "close")
-    approved = _lock_rows_with_case(
-        _approved_replies(case.pk), expected_version, case_path="assignment__case"
+    case, approved = _lock_rows_with_case(
+        _approved_replies(case.pk), case.pk, expected_version, case_path="assignment__case"
     )
-    case = approved[0].assignment.case if approved else _lock(case.pk, expected_version)
     _check("close", case.state)
     if not result.strip():
         latest = {}

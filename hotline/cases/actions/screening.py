@@ -118,10 +118,9 @@ def classify_case(
 ) -> Case:
     """R4, R6: public or internal handling, before the first dispatch."""
     bureau = _require_city_bureau(actor, "classify")
-    parts = _lock_rows_with_case(
-        preconditions.parts_as_dispatch_sees_them(case.pk), expected_version
+    case, parts = _lock_rows_with_case(
+        preconditions.parts_as_dispatch_sees_them(case.pk), case.pk, expected_version
     )
-    case = parts[0].case if parts else _lock(case.pk, expected_version)
     case.parts_seen = parts
     _check("classify", case.state)
     preconditions.require("classify", case, case, timezone.now())
@@ -340,15 +339,21 @@ def dispatch_case(
     several parts at once, each to a city department (sole, or lead with
     co-handlers) or to a district bureau."""
     bureau = _require_city_bureau(actor, "dispatch")
-    existing = _lock_rows_with_case(
-        preconditions.parts_as_dispatch_sees_them(case.pk), expected_version
+    case, existing = _lock_rows_with_case(
+        preconditions.parts_as_dispatch_sees_them(case.pk), case.pk, expected_version
     )
-    case = existing[0].case if existing else _lock(case.pk, expected_version)
     if case.state != C.DISPATCHING:
         _check("dispatch", case.state)
     if case.handling_mode == HandlingMode.UNDECIDED:
         raise WrongState(_("Classify the case as public or internal handling first (R4)."))
-    if len(existing) != 1 or existing[0].state != P.AWAITING_DISPATCH or existing[0].dispatched:
+    # A part passed to a district bureau waits on that bureau, not here.
+    only = existing[0] if len(existing) == 1 else None
+    if (
+        only is None
+        or only.state != P.AWAITING_DISPATCH
+        or only.dispatched
+        or only.holder_bureau_id != bureau.pk
+    ):
         raise WrongState(_("This case has already been dispatched."))
     if not parts:
         raise InvalidInput(_("Say where the case goes."), field="parts")

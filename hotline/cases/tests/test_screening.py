@@ -202,3 +202,15 @@ def test_screening_is_by_the_city_bureau_only_even_for_district_staff_R4(flow, c
     case = flow.phone_case()
     with pytest.raises(NotAllowed):
         actions.refuse_case(actor=staff("鼓楼区信访局", "dispatcher"), case=case, reason=5)
+
+
+def test_a_case_passed_to_a_district_is_not_dispatched_again_by_the_city_R4(flow, clock):
+    """R4: once the city bureau passes the case to a district bureau, that
+    bureau dispatches it; the city's dispatch is refused, nothing assigned."""
+    clock("2026-11-26 10:00")
+    case = flow.phone_case()
+    flow.accept(case)
+    flow.dispatch(case, PartPlan(district_bureau=unit("鼓楼区信访局")))
+    with pytest.raises(WrongState):
+        flow.dispatch(case, PartPlan(sole=unit("福州市城市管理委员会")))
+    assert not case.assignments.exists()
