@@ -250,14 +250,11 @@ def published(request):
         marker = f"{last.closed_at.isoformat()}_{last.pk}" if last else None
         return list(public_records(cases[:PAGE]).values()), marker
 
-    # A crowd reads the same few pages: they are kept, by their valid
-    # filters and place; a search (free text) is read each time.
+    # A crowd reads the same few pages and searches the same few words:
+    # each is kept by its valid filters and place.
     shown = filters.CaseFilters(g).values()
-    if "q" in shown:
-        records, marker = page()
-    else:
-        key = (sorted(shown.items()), g.get("before", ""))
-        records, marker = kept_for_the_public("published", key, page)
+    key = (sorted(shown.items()), g.get("before", ""))
+    records, marker = kept_for_the_public("published", key, page)
     following = None
     if marker:
         query = g.copy()

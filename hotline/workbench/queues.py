@@ -123,7 +123,12 @@ def tasks(unit: Unit, role: str, cases=None) -> list[Task]:
                 closing = closing.filter(pk__in=cases)
             for case in closing.order_by("received_at")[:PAGE]:
                 found.append(Task(case, str(_("send the result and close")), None))
-            dissatisfied = Case.objects.filter(state=C.CLOSED, satisfaction="dissatisfied")
+            # Rated, so never without rated_at: said, the newest-first walk of
+            # the rated_at index starts at the rated cases, not at the millions
+            # of unrated ones a descending scan meets first.
+            dissatisfied = Case.objects.filter(
+                state=C.CLOSED, satisfaction="dissatisfied", rated_at__isnull=False
+            )
             if cases is not None:
                 dissatisfied = dissatisfied.filter(pk__in=cases)
             for case in dissatisfied.order_by("-rated_at")[:PAGE]:
