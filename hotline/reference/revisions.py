@@ -1,12 +1,14 @@
-"""Copies of reference data a process keeps, and their revisions.
+"""Copies of reference data a process keeps, and their revision.
 
-The working calendar, the message templates and the city bureau are read
-by nearly every action and change a few times a year. Saving or deleting
-any of their rows gives their kind a fresh revision token, in the same
-transaction; a process rebuilds its copy when the token it reads differs
-from the one it built the copy under.
+The working calendar, the message templates, the city bureau and people's
+roles are read by nearly every action and change a few times a year.
+Saving or deleting any of their rows gives the reference data a fresh
+revision token, in the same transaction; a process rebuilds a copy when
+the token it reads differs from the one it built the copy under. One token
+serves them all: a change to any rebuilds every copy, which costs little
+as changes are rare, and a verb reads one value, not one per kind.
 
-A verb reads the tokens beside its first row, as annotations of the
+A verb reads the token beside its first row, as an annotation of the
 statement that locks the case, so knowing its copies are current costs no
 statement of its own; a caller without such a row reads the token in one
 small query. Either way the token is read in the caller's transaction, as
@@ -45,25 +47,20 @@ class Reference(Generic[T]):
     def _changed(self, **kwargs) -> None:
         from .models import Revision
 
-        Revision.objects.update_or_create(name=self.name, defaults={"token": uuid4().hex})
-
-    def _tokens(self):
-        from .models import Revision
-
-        return Revision.objects.filter(name=self.name).values("token")
+        Revision.objects.update_or_create(name=SHARED, defaults={"token": uuid4().hex})
 
     def beside(self) -> dict:
         """The token as an annotation for another statement."""
-        return {f"{self.name}_revision": Subquery(self._tokens()[:1])}
+        return _beside()
 
     def read_beside(self, row) -> str | None:
         """The token a row annotated with `beside()` carries."""
-        return getattr(row, f"{self.name}_revision")
+        return getattr(row, ANNOTATION)
 
     def get(self, token=NOT_READ) -> T:
         """The current copy; `token` if the caller read it beside a row."""
         if token is NOT_READ:
-            token = next(iter(self._tokens().values_list("token", flat=True)), None)
+            token = next(iter(_tokens().values_list("token", flat=True)), None)
         copy = self._copy
         if copy is not None and copy[0] == token:
             return copy[1]
@@ -73,13 +70,34 @@ class Reference(Generic[T]):
 
 
 class Revisions:
-    """The tokens of several kinds, read beside one row."""
+    """Several kinds of reference data, whose token is read beside one row."""
 
     def __init__(self, *references: Reference):
         self.references = references
 
     def beside(self) -> dict:
-        return {k: v for ref in self.references for k, v in ref.beside().items()}
+        return _beside()
 
     def read_beside(self, row) -> dict[str, str | None]:
-        return {ref.name: ref.read_beside(row) for ref in self.references}
+        token = getattr(row, ANNOTATION)
+        return {ref.name: token for ref in self.references}
+
+
+SHARED = "reference"
+ANNOTATION = "reference_revision"
+_annotation: dict | None = None
+
+
+def _tokens():
+    from .models import Revision
+
+    return Revision.objects.filter(name=SHARED).values("token")
+
+
+def _beside() -> dict:
+    # Built once: building the subquery anew for every statement cost more
+    # than the statement it saves.
+    global _annotation
+    if _annotation is None:
+        _annotation = {ANNOTATION: Subquery(_tokens()[:1])}
+    return _annotation

@@ -19,6 +19,7 @@ from ..workflow import AssignmentState as A
 from ..workflow import PartState as P
 from .common import (
     AROLE,
+    WITH_CASE,
     _check,
     _clock,
     _event,
@@ -35,14 +36,16 @@ from .common import (
 # In the unit (R8.1, R8.2, D6) ---------------------------------------------
 
 
-def _lock_assignment(assignment: Assignment, expected_version: int | None):
-    """Lock the assignment's case and read the assignment, in one statement."""
+def _lock_assignment(assignment: Assignment, expected_version: int | None, *, full=True):
+    """Lock the assignment's case and read the assignment, in one statement;
+    not `full`: only its unit and part, for the unit's own steps."""
     case, assignment = _lock_with_case(
         Assignment.objects.filter(pk=assignment.pk).select_related(
-            "unit", "part__holder_bureau", "dispatched_by"
+            *(("unit", "part__holder_bureau", "dispatched_by") if full else ("unit", "part"))
         ),
         assignment.case_id,
         expected_version,
+        with_case=WITH_CASE if full else (),
     )
     assignment.part.case = case
     return case, assignment
@@ -62,7 +65,7 @@ def _unit_event(case, action, actor, assignment, now, **details) -> Event:
 
 
 def _unit_action(action, actor, assignment, expected_version):
-    case, assignment = _lock_assignment(assignment, expected_version)
+    case, assignment = _lock_assignment(assignment, expected_version, full=False)
     _check(action, assignment.state, assignment.role)
     _require(actor, action, assignment.unit)
     return case, assignment
@@ -204,6 +207,7 @@ def approve_reply(
         assignment.case_id,
         expected_version,
         case_path="assignment__case",
+        with_case=("policy",),
     )
     if reply is None:  # never drafted: refused for its state
         _unit_action("approve_reply", actor, assignment, expected_version)

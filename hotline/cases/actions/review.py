@@ -157,6 +157,7 @@ def _lock_reply_under_review(part: Part, expected_version: int | None):
         part.case_id,
         expected_version,
         case_path="assignment__case",
+        with_case=("policy",),
     )
 
 
@@ -219,7 +220,11 @@ def close_case(
     the original channel and, unless R9 says otherwise, is published."""
     bureau = _require_city_bureau(actor, "close")
     case, approved = _lock_rows_with_case(
-        _approved_replies(case.pk), case.pk, expected_version, case_path="assignment__case"
+        _approved_replies(case.pk),
+        case.pk,
+        expected_version,
+        case_path="assignment__case",
+        with_case=("requester",),
     )
     _check("close", case.state)
     if not result.strip():

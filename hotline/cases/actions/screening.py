@@ -119,7 +119,7 @@ def classify_case(
     """R4, R6: public or internal handling, before the first dispatch."""
     bureau = _require_city_bureau(actor, "classify")
     case, parts = _lock_rows_with_case(
-        preconditions.parts_as_dispatch_sees_them(case.pk), case.pk, expected_version
+        preconditions.parts_as_dispatch_sees_them(case.pk), case.pk, expected_version, with_case=()
     )
     case.parts_seen = parts
     _check("classify", case.state)
