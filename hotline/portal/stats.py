@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from hotline.cases.models import Category
+from hotline.cases.publication import kept_for_the_public
 from hotline.supervision.figures import area_totals, unit_totals
 
 MONTHS = 12
@@ -83,3 +84,10 @@ def bars(points, top=None, height=120, width=28, gap=8):
             {"x": i * (width + gap), "y": height - h, "h": h, "label": label, "value": value}
         )
     return {"bars": drawn, "width": len(points) * (width + gap), "height": height, "bar": width}
+
+
+def kept_monthly() -> dict:
+    """The twelve months' figures as the public statistics and the
+    supervisors' trend charts show them: the same for everyone, so kept in
+    the cache until a case is published or withdrawn (10 minutes at most)."""
+    return kept_for_the_public("statistics", timezone.localdate(), monthly)

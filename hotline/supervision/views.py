@@ -21,7 +21,7 @@ from hotline.cases.models import Clock, Violation
 from hotline.cases.visibility import visible_cases
 from hotline.organisation import acting as acting_module
 from hotline.organisation.models import Role, Unit
-from hotline.portal.stats import monthly
+from hotline.portal.stats import kept_monthly
 
 from . import bulletins
 from .dashboard import MEASURES
@@ -255,7 +255,8 @@ def dashboard(request):
             "start": start,
             "end": end,
             "sort": sort,
-            "months": monthly(),
+            # The trend over twelve months, as the public statistics show it.
+            "months": kept_monthly(),
         },
         status=status,
     )
