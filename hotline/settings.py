@@ -112,9 +112,11 @@ TEMPLATES = [
     },
 ]
 
+# The embedded database, the job queue's file and uploads all live here,
+# whichever database is configured.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'hotline.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
