@@ -16,6 +16,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_fuzhou_demo()
         load_categories()
+    yield
+    # The test database can be dropped only once no connection is open.
+    from hotline.cases import numbers
+
+    numbers.close_numbering()
 
 
 @pytest.fixture(autouse=True)
@@ -40,15 +45,6 @@ def cache_emptied():
     from django.core.cache import cache
 
     cache.clear()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def numbering_connection_closed(django_db_setup):
-    """The test database can be dropped only once no connection is open."""
-    yield
-    from hotline.cases import numbers
-
-    numbers.close_numbering()
 
 
 @pytest.fixture
