@@ -61,6 +61,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from common import before_and_after, git, import_only_from, psql, strays
+
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "31bb610^"
 PORT = 8391
@@ -107,10 +109,7 @@ end
 def drive_setup(tree: Path, database: str) -> int:
     """Migrate `database`, load the demo organisation and issue the bench's
     API token with the code of `tree`; print the key."""
-    sys.path.insert(0, str(tree))
-    sys.meta_path[:] = [
-        f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")
-    ]
+    import_only_from(tree)
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     os.environ["HOTLINE_ENV"] = "development"
     os.environ["DJANGO_SETTINGS_MODULE"] = "hotline.settings"
@@ -134,15 +133,9 @@ def drive_setup(tree: Path, database: str) -> int:
         unit=Unit.objects.get(kind="service_center"),
         actions=["register", "forward"],
     )
-    strays = [
-        name
-        for name, module in sys.modules.items()
-        if name.split(".")[0] == "hotline"
-        and getattr(module, "__file__", None)
-        and not Path(module.__file__).resolve().is_relative_to(tree)
-    ]
-    if strays:
-        print(f"modules imported from outside {tree}: {sorted(strays)}", file=sys.stderr)
+    outside = strays(tree)
+    if outside:
+        print(f"modules imported from outside {tree}: {outside}", file=sys.stderr)
         return 2
     print(RESULT + json.dumps({"key": key}), flush=True)
     return 0
@@ -172,42 +165,12 @@ def setup(tree: Path, database: str, var: Path) -> str:
 # -- helpers -----------------------------------------------------------------
 
 
-def git(*args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(ROOT), *args], check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c", sql],
-        check=True,
-        stderr=subprocess.DEVNULL,  # NOTICE: database ... does not exist, skipping
-    )
-
-
 def flush_redis() -> None:
     subprocess.run(
         ["redis-cli", "-h", "127.0.0.1", "-n", str(REDIS_DB), "flushdb"],
         check=True,
         capture_output=True,
     )
-
-
-def snapshot(dest: Path) -> None:
-    """Copy the work tree's files (tracked and untracked, less the ignored)
-    to `dest`, so every after run serves the code as it was at the start."""
-    names = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\0")
-    for name in filter(None, names):
-        source = ROOT / name
-        if source.is_file() or source.is_symlink():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name, follow_symlinks=False)
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -584,15 +547,8 @@ def main() -> int:
         baseline = git("rev-parse", "--verify", "--quiet", f"{args.against}^{{commit}}")
     except subprocess.CalledProcessError:
         raise SystemExit(f"{args.against!r} is not a revision") from None
-    scratch = Path(tempfile.mkdtemp(prefix="hotline-intake-before-after-"))
-    trees = {"before": scratch / "before", "after": scratch / "after"}
     changed = git("status", "--porcelain", "--untracked-files=normal")
-    snapshot(trees["after"])
-    worktree = ["git", "-C", str(ROOT), "worktree"]
-    subprocess.run(
-        [*worktree, "add", "--quiet", "--detach", str(trees["before"]), baseline], check=True
-    )
-    try:
+    with before_and_after(baseline, "hotline-intake-before-after-") as trees:
         print(f"before: {baseline[:10]} ({args.against}), checked out in {trees['before']}")
         print(
             f"after:  {git('rev-parse', 'HEAD')[:10]} (HEAD)"
@@ -600,10 +556,6 @@ def main() -> int:
             + f", copied to {trees['after']}\n"
         )
         rows = bench(trees, *common)
-    finally:
-        subprocess.run([*worktree, "remove", "--force", str(trees["before"])], check=False)
-        subprocess.run([*worktree, "prune"], check=False)
-        shutil.rmtree(scratch, ignore_errors=True)
     print("\nmedians\n" + HEADER)
     for i in range(len(workers)):
         for side in trees:

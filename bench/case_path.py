@@ -38,13 +38,13 @@ import inspect
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from common import before_and_after, git, import_only_from, psql, strays
 
 TARGET = 100
 BASELINE = "029d561^"
@@ -174,12 +174,7 @@ def signature(verb) -> str:
 def drive(tree: Path, database: str, cases: int, warmup: int, setup: bool) -> int:
     """Import `hotline` from `tree` alone, then either migrate and load the
     demo organisation (`setup`) or run the path; print the result as JSON."""
-    sys.path.insert(0, str(tree))
-    # The venv's editable install of Hotline resolves a module missing from
-    # the tree to the main work tree's: drop it, so only the tree is read.
-    sys.meta_path[:] = [
-        f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")
-    ]
+    import_only_from(tree)
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     os.environ.setdefault("HOTLINE_ENV", "development")
     os.environ["DJANGO_SETTINGS_MODULE"] = "hotline.settings"
@@ -200,35 +195,15 @@ def drive(tree: Path, database: str, cases: int, warmup: int, setup: bool) -> in
         result = {"signatures": {n: signature(getattr(actions, n)) for n in VERBS}}
     else:
         result = run_path(cases, opened, warmup)
-    strays = sorted(
-        name
-        for name, module in sys.modules.items()
-        if name.split(".")[0] == "hotline"
-        and getattr(module, "__file__", None)
-        and not Path(module.__file__).resolve().is_relative_to(tree)
-    )
-    if strays:
-        print(f"modules imported from outside {tree}: {strays}", file=sys.stderr)
+    outside = strays(tree)
+    if outside:
+        print(f"modules imported from outside {tree}: {outside}", file=sys.stderr)
         return 2
     print(RESULT + json.dumps(result), flush=True)
     return 0
 
 
 # -- before and after --------------------------------------------------------
-
-
-def git(*args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(ROOT), *args], check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c", sql],
-        check=True,
-        stderr=subprocess.DEVNULL,  # NOTICE: database ... does not exist, skipping
-    )
 
 
 def work_tree_state() -> str:
@@ -245,23 +220,6 @@ def work_tree_state() -> str:
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
-
-
-def snapshot(dest: Path) -> None:
-    """Copy the work tree's files (tracked and untracked, less the ignored)
-    to `dest`: the after rounds then all run the code as it was when the run
-    began, even if someone edits the work tree meanwhile."""
-    names = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\0")
-    for name in filter(None, names):
-        source = ROOT / name
-        if source.is_file() or source.is_symlink():  # a deleted file is not copied
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name, follow_symlinks=False)
 
 
 def in_tree(tree: Path, var: Path, *args: str) -> dict:
@@ -302,108 +260,106 @@ def compare(rev: str, cases: int, rounds: int, warmup: int) -> int:
         text=True,
     ).stdout.split("\0")
     changed = [entry[3:] for entry in changed if entry[2:3] == " "]
-    scratch = Path(tempfile.mkdtemp(prefix="hotline-before-after-"))
-    trees = {"before": scratch / "before", "after": scratch / "after"}
     state = work_tree_state()
-    snapshot(trees["after"])
-    databases = {side: f"hotline_bench_{side}" for side in trees}
-    worktree = ["git", "-C", str(ROOT), "worktree"]
-    subprocess.run(
-        [*worktree, "add", "--quiet", "--detach", str(trees["before"]), baseline], check=True
-    )
-    results = {"before": [], "after": []}
-    try:
-        print(f"before: {baseline[:10]} ({rev}), checked out in {trees['before']}")
-        print(f"after:  {head[:10]} (HEAD) and the work tree as it is now", end="")
-        print(f", uncommitted: {', '.join(changed)}" if changed else ", clean", end="")
-        print(f"; copied to {trees['after']}")
-        signatures = {}
-        for side, tree in trees.items():
-            template = f"{databases[side]}_template"
-            psql(f"DROP DATABASE IF EXISTS {template}")
-            psql(f"CREATE DATABASE {template} ENCODING 'UTF8' TEMPLATE template0")
-            started = time.perf_counter()
-            signatures[side] = in_tree(
-                tree, scratch / f"var-{side}-setup", "--database", template, "--setup"
-            )["signatures"]
-            took = time.perf_counter() - started
-            print(f"{side}: {template} migrated and loaded in {took:.1f} s")
-        differ = [n for n in VERBS if signatures["before"][n] != signatures["after"][n]]
-        print(
-            "signatures of the verbs used: "
-            + (f"differ: {', '.join(differ)}" if differ else "the same before and after")
-        )
-        for name in differ:
-            print(f"  {name} before{signatures['before'][name]}")
-            print(f"  {name} after {signatures['after'][name]}")
-        print(f"\n{cases} cases x 12 actions per round after {warmup} to warm up")
-        print(
-            f"{'round':>5}  {'tree':<6}  {'cases/s':>7}  {'ms/case':>7}  {'CPU ms':>7}"
-            "  statements/case"
-        )
-        for n in range(1, rounds + 1):
-            for side, tree in trees.items():
-                psql(f"DROP DATABASE IF EXISTS {databases[side]}")
-                psql(f"CREATE DATABASE {databases[side]} TEMPLATE {databases[side]}_template")
-                r = in_tree(
-                    tree,
-                    scratch / f"var-{side}-{n}",
-                    "--database",
-                    databases[side],
-                    "--cases",
-                    str(cases),
-                    "--warmup",
-                    str(warmup),
-                )
-                results[side].append(r)
-                spread = (
-                    f" ({r['statements_min']}-{r['statements_max']})"
-                    if r["statements_min"] != r["statements_max"]
-                    else ""
-                )
-                print(
-                    f"{n:>5}  {side:<6}  {r['rate']:>7.1f}  {r['elapsed'] / cases * 1000:>7.1f}"
-                    f"  {r['cpu'] / cases * 1000:>7.1f}  {r['statements']:.1f}{spread}",
-                    flush=True,
-                )
-        if work_tree_state() != state:
-            print(
-                "\nThe work tree changed during the run: what was measured as after is its"
-                " state when the run began."
+    databases = {"before": "hotline_bench_before", "after": "hotline_bench_after"}
+    with before_and_after(baseline, "hotline-before-after-") as trees:
+        try:
+            return compare_trees(
+                trees, databases, state, (baseline, rev, head, changed), cases, rounds, warmup
             )
-        rate = {s: statistics.median(r["rate"] for r in results[s]) for s in trees}
-        statements = {s: statistics.median(r["statements"] for r in results[s]) for s in trees}
-        cpu = {s: statistics.median(r["cpu"] / cases * 1000 for r in results[s]) for s in trees}
-        # Each round beside the other tree's round next to it: on a shared
-        # machine the load shifts between pairs more than within one.
-        pairs = statistics.median(
-            a["rate"] / b["rate"] for b, a in zip(results["before"], results["after"], strict=True)
-        )
-        print(f"\n{'median':<16}  {'before':>7}  {'after':>7}  after/before")
+        finally:
+            for name in databases.values():
+                psql(f"DROP DATABASE IF EXISTS {name}")
+                psql(f"DROP DATABASE IF EXISTS {name}_template")
+
+
+def compare_trees(trees, databases, state, shown, cases, rounds, warmup) -> int:
+    baseline, rev, head, changed = shown
+    scratch = trees["after"].parent
+    results = {"before": [], "after": []}
+    print(f"before: {baseline[:10]} ({rev}), checked out in {trees['before']}")
+    print(f"after:  {head[:10]} (HEAD) and the work tree as it is now", end="")
+    print(f", uncommitted: {', '.join(changed)}" if changed else ", clean", end="")
+    print(f"; copied to {trees['after']}")
+    signatures = {}
+    for side, tree in trees.items():
+        template = f"{databases[side]}_template"
+        psql(f"DROP DATABASE IF EXISTS {template}")
+        psql(f"CREATE DATABASE {template} ENCODING 'UTF8' TEMPLATE template0")
+        started = time.perf_counter()
+        signatures[side] = in_tree(
+            tree, scratch / f"var-{side}-setup", "--database", template, "--setup"
+        )["signatures"]
+        took = time.perf_counter() - started
+        print(f"{side}: {template} migrated and loaded in {took:.1f} s")
+    differ = [n for n in VERBS if signatures["before"][n] != signatures["after"][n]]
+    print(
+        "signatures of the verbs used: "
+        + (f"differ: {', '.join(differ)}" if differ else "the same before and after")
+    )
+    for name in differ:
+        print(f"  {name} before{signatures['before'][name]}")
+        print(f"  {name} after {signatures['after'][name]}")
+    print(f"\n{cases} cases x 12 actions per round after {warmup} to warm up")
+    print(
+        f"{'round':>5}  {'tree':<6}  {'cases/s':>7}  {'ms/case':>7}  {'CPU ms':>7}  statements/case"
+    )
+    for n in range(1, rounds + 1):
+        for side, tree in trees.items():
+            psql(f"DROP DATABASE IF EXISTS {databases[side]}")
+            psql(f"CREATE DATABASE {databases[side]} TEMPLATE {databases[side]}_template")
+            r = in_tree(
+                tree,
+                scratch / f"var-{side}-{n}",
+                "--database",
+                databases[side],
+                "--cases",
+                str(cases),
+                "--warmup",
+                str(warmup),
+            )
+            results[side].append(r)
+            spread = (
+                f" ({r['statements_min']}-{r['statements_max']})"
+                if r["statements_min"] != r["statements_max"]
+                else ""
+            )
+            print(
+                f"{n:>5}  {side:<6}  {r['rate']:>7.1f}  {r['elapsed'] / cases * 1000:>7.1f}"
+                f"  {r['cpu'] / cases * 1000:>7.1f}  {r['statements']:.1f}{spread}",
+                flush=True,
+            )
+    if work_tree_state() != state:
         print(
-            f"{'cases/s':<16}  {rate['before']:>7.1f}  {rate['after']:>7.1f}"
-            f"  {rate['after'] / rate['before']:.2f}"
+            "\nThe work tree changed during the run: what was measured as after is its"
+            " state when the run began."
         )
-        print(
-            f"{'statements/case':<16}  {statements['before']:>7.1f}  {statements['after']:>7.1f}"
-            f"  {statements['after'] / statements['before']:.2f}"
-        )
-        print(
-            f"{'CPU ms/case':<16}  {cpu['before']:>7.1f}  {cpu['after']:>7.1f}"
-            f"  {cpu['after'] / cpu['before']:.2f}  (this process, not PostgreSQL)"
-        )
-        print(f"cases/s after/before, median of the {rounds} pairs of rounds: {pairs:.2f}")
-        opened = {s: max(r["connections"] for r in results[s]) for s in trees}
-        print(f"connections counted: before {opened['before']}, after {opened['after']}")
-        print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-        return 0
-    finally:
-        subprocess.run([*worktree, "remove", "--force", str(trees["before"])], check=False)
-        subprocess.run([*worktree, "prune"], check=False)
-        shutil.rmtree(scratch, ignore_errors=True)
-        for name in databases.values():
-            psql(f"DROP DATABASE IF EXISTS {name}")
-            psql(f"DROP DATABASE IF EXISTS {name}_template")
+    rate = {s: statistics.median(r["rate"] for r in results[s]) for s in trees}
+    statements = {s: statistics.median(r["statements"] for r in results[s]) for s in trees}
+    cpu = {s: statistics.median(r["cpu"] / cases * 1000 for r in results[s]) for s in trees}
+    # Each round beside the other tree's round next to it: on a shared
+    # machine the load shifts between pairs more than within one.
+    pairs = statistics.median(
+        a["rate"] / b["rate"] for b, a in zip(results["before"], results["after"], strict=True)
+    )
+    print(f"\n{'median':<16}  {'before':>7}  {'after':>7}  after/before")
+    print(
+        f"{'cases/s':<16}  {rate['before']:>7.1f}  {rate['after']:>7.1f}"
+        f"  {rate['after'] / rate['before']:.2f}"
+    )
+    print(
+        f"{'statements/case':<16}  {statements['before']:>7.1f}  {statements['after']:>7.1f}"
+        f"  {statements['after'] / statements['before']:.2f}"
+    )
+    print(
+        f"{'CPU ms/case':<16}  {cpu['before']:>7.1f}  {cpu['after']:>7.1f}"
+        f"  {cpu['after'] / cpu['before']:.2f}  (this process, not PostgreSQL)"
+    )
+    print(f"cases/s after/before, median of the {rounds} pairs of rounds: {pairs:.2f}")
+    opened = {s: max(r["connections"] for r in results[s]) for s in trees}
+    print(f"connections counted: before {opened['before']}, after {opened['after']}")
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    return 0
 
 
 # -- the current tree alone, against the target ------------------------------
