@@ -61,7 +61,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import before_and_after, git, import_only_from, psql, strays
+from common import before_and_after, git, import_only_from, psql, run_in_tree, strays
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "31bb610^"
@@ -144,22 +144,7 @@ def drive_setup(tree: Path, database: str) -> int:
 def setup(tree: Path, database: str, var: Path) -> str:
     psql(f"DROP DATABASE IF EXISTS {database}")
     psql(f"CREATE DATABASE {database} ENCODING 'UTF8' TEMPLATE template0")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTHONPATH")}
-    env["PYTHONPATH"] = str(tree)
-    var.mkdir(parents=True, exist_ok=True)
-    env["HOTLINE_VAR_DIR"] = str(var)
-    run = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--setup", str(tree), database],
-        cwd=tree,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    lines = [line for line in run.stdout.splitlines() if line.startswith(RESULT)]
-    if run.returncode != 0 or not lines:
-        sys.stderr.write(run.stdout + run.stderr)
-        raise SystemExit(f"setting up {database} from {tree} failed")
-    return json.loads(lines[-1][len(RESULT) :])["key"]
+    return run_in_tree(__file__, tree, var, ["--setup", str(tree), database], RESULT)["key"]
 
 
 # -- helpers -----------------------------------------------------------------

@@ -44,7 +44,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import before_and_after, git, import_only_from, psql, strays
+from common import before_and_after, git, import_only_from, psql, run_in_tree, strays
 
 TARGET = 100
 BASELINE = "029d561^"
@@ -224,25 +224,7 @@ def work_tree_state() -> str:
 
 def in_tree(tree: Path, var: Path, *args: str) -> dict:
     """Run this script's driver in a process of its own on `tree`."""
-    env = dict(os.environ)
-    env.pop("BENCH_DATABASE_URL", None)
-    env.pop("DATABASE_URL", None)
-    env["PYTHONPATH"] = os.pathsep.join([str(tree), *filter(None, [env.get("PYTHONPATH")])])
-    env.setdefault("HOTLINE_ENV", "development")
-    var.mkdir(parents=True, exist_ok=True)
-    env["HOTLINE_VAR_DIR"] = str(var)  # the job queue's SQLite file, outside the trees
-    run = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--driver", "--tree", str(tree), *args],
-        cwd=tree,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    lines = [line for line in run.stdout.splitlines() if line.startswith(RESULT)]
-    if run.returncode != 0 or not lines:
-        sys.stderr.write(run.stdout + run.stderr)
-        raise SystemExit(f"the driver failed on {tree} ({' '.join(args)})")
-    return json.loads(lines[-1][len(RESULT) :])
+    return run_in_tree(__file__, tree, var, ["--driver", "--tree", str(tree), *args], RESULT)
 
 
 def compare(rev: str, cases: int, rounds: int, warmup: int) -> int:

@@ -2,6 +2,7 @@
 demo organisation loaded, and Django set up on it."""
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -111,3 +112,30 @@ def strays(tree: Path) -> list[str]:
         and getattr(module, "__file__", None)
         and not Path(module.__file__).resolve().is_relative_to(tree)
     )
+
+
+def run_in_tree(script: str, tree: Path, var: Path, args: list[str], prefix: str) -> dict:
+    """Run `script` in a process of its own that imports `hotline` from
+    `tree`, its job queue's file in `var` (outside the trees), and return
+    the JSON it printed after `prefix`."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "BENCH_DATABASE_URL", "PYTHONPATH")
+    }
+    env["PYTHONPATH"] = str(tree)
+    env.setdefault("HOTLINE_ENV", "development")
+    var.mkdir(parents=True, exist_ok=True)
+    env["HOTLINE_VAR_DIR"] = str(var)
+    run = subprocess.run(
+        [sys.executable, str(Path(script).resolve()), *args],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    lines = [line for line in run.stdout.splitlines() if line.startswith(prefix)]
+    if run.returncode != 0 or not lines:
+        sys.stderr.write(run.stdout + run.stderr)
+        raise SystemExit(f"{Path(script).name} failed on {tree} ({' '.join(args)})")
+    return json.loads(lines[-1][len(prefix) :])
