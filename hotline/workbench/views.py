@@ -451,11 +451,15 @@ def _registered(case):
     return f"{done} {told}"
 
 
-def _agent(request):
+def _agent(request, refusal=None):
     acting = _acting(request)
     if acting.role != Role.AGENT:
-        raise PermissionDenied(_("Only service center agents register cases."))
+        raise PermissionDenied(refusal or _("Only service center agents register cases."))
     return acting
+
+
+def _answering(request):
+    return _agent(request, _("Only service center agents look cases up for callers."))
 
 
 # How many of the caller's earlier cases are shown, newest first.
@@ -503,7 +507,7 @@ def caller(request):
 def lookup(request):
     """ "Where is my case?": the service center finds any case by its number,
     or a caller's cases by their phone number, to read its progress."""
-    acting = _agent(request)
+    acting = _answering(request)
     asked = request.GET.get("q", "")
     number = "".join(asked.split()).upper()
     context, status = {"asked": asked}, 200
@@ -527,7 +531,7 @@ def lookup(request):
 def progress(request, number):
     """A case's progress as its requester may know it, read-only, for the
     agent answering a caller: no handling notes (issue 15)."""
-    acting = _agent(request)
+    acting = _answering(request)
     case = get_object_or_404(
         progress_cases(acting.unit, acting.role).select_related("requester", "category"),
         number=number,
