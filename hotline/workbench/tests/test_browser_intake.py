@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.tests.conftest import Flow
 
-from .test_browser import as_user, pytestmark  # noqa: F401  (the fixture, Chromium only)
+from .test_browser import as_user, pytestmark, shoot  # noqa: F401  (the fixture, Chromium only)
 
 # Every press of a mouse button on any page of the session, whatever it
 # lands on; keys press no mouse button.
@@ -59,6 +59,7 @@ def test_a_phone_call_is_registered_by_keyboard_with_at_most_three_clicks_D7(
     agent.keyboard.press("Tab")
     agent.keyboard.type("鼓楼区温泉路")
     agent.get_by_label("同意公开").click()
+    shoot(agent, "intake_by_keyboard")
     expect(agent.get_by_text("Ctrl+回车键")).to_be_visible()
     agent.get_by_label("诉求内容").focus()  # focus by script, not by mouse
     agent.keyboard.press("Control+Enter")
@@ -85,3 +86,4 @@ def test_where_is_my_case_by_number_read_only(as_user, live_server):  # noqa: F8
     expect(agent.get_by_role("heading", level=1)).to_contain_text(case.number)
     expect(agent.get_by_test_id("progress-status")).to_have_text("已收到，正在审查")
     expect(agent.locator("main form[method=post]")).to_have_count(0)
+    shoot(agent, "progress")
