@@ -8,6 +8,9 @@ visible_cases(), so a case outside it is simply not found (404).
   took part.
 - Any other unit (service center, district bureau, handling units, general
   offices): cases in which that unit took part (hotline.cases.models.Involvement).
+
+The service center's agents also read the progress of every case
+(progress_cases), to answer a caller asking about one (issue 15).
 """
 
 from django.db.models import Exists, OuterRef
@@ -27,3 +30,12 @@ def visible_cases(unit: Unit, role: str):
     else:
         involved = Involvement.objects.filter(case=OuterRef("pk"), unit=unit)
     return Case.objects.filter(Exists(involved))
+
+
+def progress_cases(unit: Unit, role: str):
+    """The cases whose progress (hotline.cases.progress) the acting role may
+    read: for the service center's agents every case, web cases too, since
+    any requester may call about theirs; for anyone else what they see."""
+    if role == Role.AGENT and unit.kind == Unit.Kind.SERVICE_CENTER:
+        return Case.objects.all()
+    return visible_cases(unit, role)

@@ -4,6 +4,8 @@ Requesters hear back through the channel they used (R3, R5, R6, R9); staff
 get in-app notices, and their unit's handler an SMS for new cases and missed
 deadlines. Delivery happens after commit (hotline.notifications.delivery)."""
 
+import re
+
 from django.db import transaction
 
 from hotline.reference.revisions import NOT_READ, Reference
@@ -44,6 +46,15 @@ REPLY_CHANNEL = {
 }
 
 
+# A mainland mobile as stored (hotline.cases.repeats.normalise_phone: ASCII
+# digits, no country code): only these can receive an SMS.
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
+def is_mobile(phone: str) -> bool:
+    return bool(MOBILE.fullmatch(phone or ""))
+
+
 def _queue(**fields) -> Message:
     message = Message.objects.create(**fields)
     transaction.on_commit(lambda: _enqueue(message.pk))
@@ -72,12 +83,16 @@ def render(kind: str, case=None, **values) -> str:
 def tell_requester(case, kind: str, **values) -> Message | None:
     """A message to the requester through the original channel.
 
-    A phone caller is given the case number during the call, so the
-    acknowledgement of a phone case is not sent again."""
-    if case.channel == "phone" and kind == Message.Kind.ACKNOWLEDGEMENT:
-        return None
+    A phone call cannot carry the query code afterwards, so a phone case's
+    acknowledgement (the case number and query code) goes by SMS to the
+    mobile the caller gave; a caller from a landline hears both during the
+    call (issue 15)."""
     requester = case.requester
     channel = REPLY_CHANNEL[case.channel]
+    if case.channel == "phone" and kind == Message.Kind.ACKNOWLEDGEMENT:
+        if not is_mobile(requester.phone):
+            return None
+        channel = "sms"
     recipient = requester.email if channel == "email" else requester.phone
     return _queue(
         case=case,

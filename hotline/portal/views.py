@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hotline.cases import actions, filters, rating
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import WorkflowError
 from hotline.cases.models import Case, Category
+from hotline.cases.progress import progress
 from hotline.cases.publication import (
     kept_for_the_public,
     public_record,
@@ -35,19 +35,6 @@ from .stats import kept_monthly
 PAGE = 20
 SESSION_TRACKED = "portal_tracked_case"
 SESSION_SUBMITTED = "portal_submitted"
-
-# What a requester reads about their case, in plain words.
-PUBLIC_STATUS = {
-    "registered": gettext_lazy("received, being checked"),
-    "screening": gettext_lazy("received, being checked"),
-    "refused": gettext_lazy("not accepted"),
-    "declined": gettext_lazy("already answered; not handled again"),
-    "dispatching": gettext_lazy("being handled"),
-    "handling": gettext_lazy("being handled"),
-    "reviewing": gettext_lazy("reply being reviewed"),
-    "approved": gettext_lazy("reply being reviewed"),
-    "closed": gettext_lazy("answered"),
-}
 
 
 def home(request):
@@ -171,19 +158,7 @@ def track(request):
 
 
 def _case_context(case):
-    units = []
-    if case.handling_mode == "public":
-        units = list(
-            case.assignments.exclude(state="withdrawn")
-            .order_by("part__number", "id")
-            .values_list("unit__name", flat=True)
-        )
-    return {
-        "case": case,
-        "status": PUBLIC_STATUS[case.state],
-        "units": units,
-        "can_rate": case.state == "closed" and case.rated_at is None,
-    }
+    return {**progress(case), "can_rate": case.state == "closed" and case.rated_at is None}
 
 
 def tracked(request):

@@ -17,4 +17,6 @@ urlpatterns = [
     ),
     path("intake/", views.intake, name="intake"),
     path("intake/caller/", views.caller, name="caller"),
+    path("intake/lookup/", views.lookup, name="case-lookup"),
+    path("intake/progress/<casenumber:number>/", views.progress, name="case-progress"),
 ]

@@ -3,6 +3,8 @@ intake, dispatch, print view and the supervisors' view. Thin adapters over
 hotline.cases: every read starts from visible_cases(), every write is a
 verb."""
 
+import re
+import unicodedata
 import uuid
 
 from django.contrib import messages
@@ -28,8 +30,10 @@ from hotline.cases.errors import CaseChanged, InvalidInput, NotAllowed, Workflow
 from hotline.cases.labels import STATE_LABELS
 from hotline.cases.models import Category, Channel
 from hotline.cases.privacy import FULL_REQUESTER_ROLES, text_for
+from hotline.cases.progress import progress as case_progress
+from hotline.cases.progress import reply_due
 from hotline.cases.repeats import SIMILARITY, find_likely_repeats, normalise_phone, similarity
-from hotline.cases.visibility import visible_cases
+from hotline.cases.visibility import progress_cases, visible_cases
 from hotline.cases.workflow import CaseState
 from hotline.health.status import job_problems
 from hotline.notifications.models import CallbackTask, InboundMessage
@@ -45,6 +49,11 @@ from .forms import IntakeForm, PlanForm, VersionedForm
 from .models import IntakeSubmission
 from .queues import PAGE, tasks
 
+# A case number as the agent may type it (spaces dropped, upper-cased).
+CASE_NUMBER = re.compile(r"[A-Z]{2}[0-9]{13}")
+# A phone number as typed: digits and separators, nothing else (so a
+# mistyped case number is not taken for a phone).
+PHONE = re.compile(r"[\d\s+()-]+")
 STATUS_CODES = {NotAllowed: 403, WrongState: 409, CaseChanged: 409, InvalidInput: 400}
 
 
@@ -354,9 +363,7 @@ def dispatch(request, number, part_id):
 @login_required
 def intake(request):
     """R5: an agent registers a call, fax, SMS or email; saving forwards it."""
-    acting = _acting(request)
-    if acting.role != Role.AGENT:
-        raise PermissionDenied(_("Only service center agents register cases."))
+    acting = _agent(request)
     if request.method == "POST":
         form = IntakeForm(request.POST, request.FILES)
         if form.is_valid():
@@ -396,14 +403,14 @@ def intake(request):
                 field = error.field if error.field in form.fields else None
                 form.add_error(field, error.message)
             else:
-                messages.success(
-                    request,
-                    _("Case %(number)s registered and forwarded to the city bureau.")
-                    % {"number": case.number},
-                )
+                messages.success(request, _registered(case))
                 return redirect("case-detail", number=case.number)
         status = 400
+        # Shown again as it stood: the caller's history beside the form.
+        history = {"phone": normalise_phone(form.data.get("phone", ""))}
+        history["earlier"] = _earlier(acting, history["phone"], form.data.get("content", ""))
     else:
+        history = {}
         initial = {"submission": uuid.uuid4(), "channel": "phone"}
         draft = InboundMessage.objects.filter(
             pk=filters.whole_number(request.GET.get("draft"), 0, 0, 2**62),
@@ -419,29 +426,122 @@ def intake(request):
             )
         form = IntakeForm(initial=initial)
         status = 200
-    return render(request, "workbench/intake.html", {"form": form}, status=status)
+    return render(request, "workbench/intake.html", {"form": form, **history}, status=status)
+
+
+def _registered(case):
+    """What the agent is told on registering: where the query code went, or
+    the code itself to read out when nothing carries it (a landline caller,
+    issue 15). It is shown this once: only its hash is kept."""
+    done = _("Case %(number)s registered and forwarded to the city bureau.") % {
+        "number": case.number
+    }
+    acknowledgement = case.acknowledgement
+    if acknowledgement is None:
+        told = _(
+            "Tell the caller the query code %(code)s: with the case number it lets them "
+            "follow the case online. It is shown only now."
+        ) % {"code": case.query_code}
+    elif acknowledgement.channel == "sms":
+        told = _("The case number and query code were sent to %(phone)s by SMS.") % {
+            "phone": acknowledgement.recipient
+        }
+    else:
+        told = _("The case number and query code were sent to the requester.")
+    return f"{done} {told}"
+
+
+def _agent(request, refusal=None):
+    acting = _acting(request)
+    if acting.role != Role.AGENT:
+        raise PermissionDenied(refusal or _("Only service center agents register cases."))
+    return acting
+
+
+def _answering(request):
+    return _agent(request, _("Only service center agents look cases up for callers."))
+
+
+# How many of the caller's earlier cases are shown, newest first.
+EARLIER = 9
+
+
+def _earlier(acting, phone, content=""):
+    """The cases from this phone number the agent may answer about (every
+    case, web cases too); with `content`, which look like a repeat (D7)."""
+    if not phone:
+        return []
+    earlier = list(
+        progress_cases(acting.unit, acting.role)
+        .filter(requester__phone=phone)
+        .select_related("requester")
+        .order_by("-received_at", "-id")[:EARLIER]
+    )
+    if content.strip():
+        for case in earlier:
+            case.likely_repeat = similarity(case.content, content) >= SIMILARITY
+    return earlier
 
 
 @login_required
 def caller(request):
-    """As the agent types the phone number: the caller's earlier cases and
-    whether the new one looks like a repeat (D7)."""
-    acting = _acting(request)
-    if acting.role != Role.AGENT:
-        raise PermissionDenied
+    """As the agent types the phone number or the content: the caller's
+    earlier cases and whether the new one looks like a repeat (D7), in
+    whichever order they were typed."""
+    acting = _agent(request)
     phone = normalise_phone(request.GET.get("phone", ""))
-    earlier = []
-    if phone:
-        earlier = list(
-            visible_cases(acting.unit, acting.role)
-            .filter(requester__phone=phone)
-            .order_by("-received_at")[:10]
-        )
-    content = request.GET.get("content", "")
-    if content and earlier:
-        for case in earlier:
-            case.likely_repeat = similarity(case.content, content) >= SIMILARITY
-    return render(request, "workbench/_caller.html", {"earlier": earlier, "phone": phone})
+    earlier = _earlier(acting, phone, request.GET.get("content", ""))
+    return render(
+        request,
+        "workbench/_caller.html",
+        {
+            "earlier": earlier,
+            "phone": phone,
+            "repeats": [c for c in earlier if getattr(c, "likely_repeat", False)],
+            "pick": True,
+        },
+    )
+
+
+@login_required
+def lookup(request):
+    """ "Where is my case?": the service center finds any case by its number,
+    or a caller's cases by their phone number, to read its progress."""
+    acting = _answering(request)
+    asked = request.GET.get("q", "")
+    number = "".join(asked.split()).upper()
+    context, status = {"asked": asked}, 200
+    if CASE_NUMBER.fullmatch(number):
+        case = progress_cases(acting.unit, acting.role).filter(number=number).first()
+        if case is not None:
+            return redirect("case-progress", number=case.number)
+        context["error"] = _("No case has the number %(number)s.") % {"number": number}
+        status = 404
+    elif PHONE.fullmatch(unicodedata.normalize("NFKC", asked)) and (
+        phone := normalise_phone(asked)
+    ):
+        context.update(earlier=_earlier(acting, phone), phone=phone)
+    elif asked.strip():
+        context["error"] = _("Enter a case number (such as FZ2026112600001) or a phone number.")
+        status = 400
+    return render(request, "workbench/lookup.html", context, status=status)
+
+
+@login_required
+def progress(request, number):
+    """A case's progress as its requester may know it, read-only, for the
+    agent answering a caller: no handling notes (issue 15)."""
+    acting = _answering(request)
+    case = get_object_or_404(
+        progress_cases(acting.unit, acting.role).select_related("requester", "category"),
+        number=number,
+    )
+    context = {
+        **case_progress(case),
+        "reply_due": reply_due(case),
+        "involved": visible_cases(acting.unit, acting.role).filter(pk=case.pk).exists(),
+    }
+    return render(request, "workbench/progress.html", context)
 
 
 @login_required

@@ -434,7 +434,9 @@ def _new_case(
     case.reference_revisions = REFERENCES.read_beside(policy)
     touch(received_at)  # a registration entered after the day it came in
     case.query_code = code  # shown once, to the requester
-    tell_requester(case, Message.Kind.ACKNOWLEDGEMENT, code=code)
+    # None when nothing carries the code (a landline caller): the agent
+    # reads it out during the call.
+    case.acknowledgement = tell_requester(case, Message.Kind.ACKNOWLEDGEMENT, code=code)
     return case
 
 

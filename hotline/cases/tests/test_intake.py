@@ -78,11 +78,13 @@ def test_the_requester_gets_an_acknowledgement_with_the_number_R5(flow, clock):
     assert (message.channel, message.recipient) == ("sms", "13805912345")
 
 
-def test_a_phone_caller_hears_the_number_on_the_call_and_is_called_back_R5_R9(flow, clock):
-    """The agent gives the number during the call; later messages to a
-    phone requester become call-back tasks (the original channel)."""
+def test_a_landline_caller_hears_the_number_on_the_call_and_is_called_back_R5_R9(flow, clock):
+    """The agent gives the number and query code during the call (nothing
+    else can carry them to a landline); later messages to a phone requester
+    become call-back tasks (the original channel)."""
     clock("2026-11-26 10:00")
-    case = flow.phone_case(channel="phone")
+    case = flow.phone_case(channel="phone", requester=RequesterDetails(phone="0591-87654321"))
+    assert case.acknowledgement is None and len(case.query_code) == 10
     assert not case.messages.filter(kind=Message.Kind.ACKNOWLEDGEMENT).exists()
     actions.refuse_case(actor=flow.city_dispatcher, case=case, reason=5)
     assert case.messages.get(kind=Message.Kind.REFUSAL).channel == "callback"

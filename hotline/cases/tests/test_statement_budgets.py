@@ -22,7 +22,9 @@ CGW = "福州市城市管理委员会"
 # statement per table it writes; lower a budget as its verb gets cheaper,
 # never raise one without reason.
 BUDGETS = {
-    "register": 7,  # and forward: 12 actions in all
+    # and forward: 12 actions in all; 8 since a phone caller with a mobile is
+    # sent the case number and query code by SMS (one message row, issue 15)
+    "register": 8,
     "accept": 4,
     "classify": 3,
     "dispatch": 10,
@@ -34,7 +36,9 @@ BUDGETS = {
     "close": 4,
     "rate": 3,
 }
-PATH_BUDGET = 60  # issue 13: at most 60 (96 before, about 110 when filed)
+# issue 13: at most 60 (96 before, about 110 when filed); 61 since issue 15
+# sends a phone caller with a mobile the acknowledgement SMS (see register)
+PATH_BUDGET = 61
 
 
 def test_each_action_of_the_full_path_stays_within_its_budget(flow, clock):

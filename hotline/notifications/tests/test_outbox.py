@@ -12,6 +12,7 @@ from django.utils import timezone
 from hotline.cases import actions
 from hotline.cases.actions import PartPlan, RequesterDetails
 from hotline.cases.clocks import breach_due_clocks, daily_summary, remind_due_soon
+from hotline.cases.querycode import matches
 from hotline.cases.tests.conftest import at, unit
 from hotline.notifications import delivery
 from hotline.notifications.models import CallbackTask, Message, MessageTemplate, StaffNotification
@@ -74,6 +75,54 @@ def test_an_sms_reaches_the_gateway_signed_R5(flow, clock, gateway):
     assert gateway.delivered[str(message.key)]["to"] == "13805912345"
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("sent", 1)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "13805912345",
+        "138 0591 2345",
+        "+86 138-0591-2345",
+        "0086 13805912345",
+        "１３８０５９１２３４５",
+    ],
+)
+def test_a_phone_caller_with_a_mobile_gets_the_number_and_query_code_by_sms_R5(
+    flow, clock, gateway, spelling
+):
+    """Issue 15: a phone caller can follow the case online only with the
+    query code, which nobody can tell them after the call."""
+    clock("2026-11-26 10:00")
+    case = flow.phone_case(channel="phone", requester=RequesterDetails(phone=spelling))
+    assert delivery.deliver_due() == 1
+    (sms,) = gateway.delivered.values()
+    assert sms["to"] == "13805912345"
+    assert case.number in sms["text"] and case.query_code in sms["text"]
+    assert matches(case.query_code, case.query_code_hash)  # the code the portal accepts
+
+
+@pytest.mark.parametrize(
+    ("channel", "requester"),
+    [
+        ("phone", RequesterDetails(phone="0591-87654321")),
+        ("phone", RequesterDetails(phone="(0591) 8765 4321")),
+        ("phone", RequesterDetails(phone="87654321")),
+        ("phone", RequesterDetails(phone="+86 591 8765 4321")),
+        ("email", RequesterDetails(email="qian@example.com")),
+    ],
+)
+def test_no_sms_without_a_mobile_R5(flow, clock, gateway, settings, channel, requester):
+    """A landline caller hears the query code on the call; a requester who
+    gave no number gets no SMS."""
+    settings.HOTLINE_CHANNELS = {
+        **settings.HOTLINE_CHANNELS,
+        "email": {"backend": "hotline.notifications.channels.LogChannel"},
+    }
+    clock("2026-11-26 10:00")
+    case = flow.phone_case(channel=channel, requester=requester)
+    delivery.deliver_due()
+    assert gateway.requests == []
+    assert not case.messages.filter(channel="sms").exists()
 
 
 def test_a_failing_gateway_is_retried_with_backoff_and_sends_once(flow, clock, gateway):

@@ -168,6 +168,8 @@ PAGES = [
     Page("act", _act_path, [], _act_fields()),
     Page("intake", lambda d, w: "/intake/", ["draft"], INTAKE),
     Page("caller", lambda d, w: "/intake/caller/", ["phone", "content"]),
+    Page("case-lookup", lambda d, w: "/intake/lookup/", ["q"]),
+    Page("case-progress", lambda d, w: f"/intake/progress/{_one(d, w.number, path_words)}/"),
     Page("supervision", lambda d, w: "/supervision/", FILTERS),
     Page("publish-bulletin", lambda d, w: "/supervision/bulletins/", [], ["month"]),
     Page("dashboard", lambda d, w: "/supervision/dashboard/", FILTERS),

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from hotline.api.tokens import issue_token
 from hotline.cases import actions
+from hotline.cases.actions import RequesterDetails
 from hotline.cases.clocks import breach_due_clocks
 from hotline.cases.models import Category
 from hotline.cases.tests.conftest import staff, unit
@@ -327,3 +328,29 @@ def test_the_api_case_list(client, clock, flow):
         {"limit": "100"},
         Authorization=f"Bearer {key}",
     )
+
+
+def _calls(flow, n):
+    """Cases from one caller, by phone and on the web."""
+    numbers = []
+    for i in range(n):
+        requester = RequesterDetails(name="王先生", phone="13905910000", address="鼓楼区东街1号")
+        case = flow.phone_case(requester=requester) if i % 2 else flow.web_case()
+        numbers.append(case.number)
+    return numbers
+
+
+def test_the_callers_history_on_the_intake_page(client, clock, flow):
+    """Issue 15: the caller's earlier cases as the agent types the number
+    (each with the name and address to pick) and the look-up by phone."""
+    clock("2026-11-26 10:00")
+    acting_as(client, "agent", "鼓楼数据信息服务中心", "agent")
+    shown = _calls(flow, FEW)
+    params = {"phone": "13905910000", "content": "路灯损坏"}
+    few = statements(client, "/intake/caller/", params)[0]
+    lookup = statements(client, "/intake/lookup/", {"q": "139 0591 0000"})[0]
+    shown += _calls(flow, MORE - FEW)
+    many, page = statements(client, "/intake/caller/", params)
+    assert all(s in page for s in shown) and "王先生" in page
+    assert many == few
+    assert statements(client, "/intake/lookup/", {"q": "139 0591 0000"})[0] == lookup

@@ -1,5 +1,6 @@
 """The workbench pages, through Django's test client."""
 
+import re
 import uuid
 
 import pytest
@@ -291,3 +292,90 @@ def test_assets_are_served_from_the_project(client):
         assert finders.find(asset), asset
     page = client.get("/login/").content.decode()
     assert "http://" not in page and "https://" not in page
+
+
+def test_a_phone_case_with_a_mobile_tells_the_agent_the_code_went_by_sms(client, clock):
+    """Issue 15: the agent knows the caller has the query code."""
+    clock("2026-11-26 10:00")
+    response = login(client, "agent").post("/intake/", intake_data(), follow=True)
+    assert "编号和查询码已通过短信发送至13805912345" in response.content.decode()
+
+
+def test_a_landline_caller_is_read_the_query_code_once(client, clock):
+    """Issue 15: nothing can carry the code to a landline: the agent is
+    shown it once, to read out; the portal accepts it."""
+    from hotline.cases.querycode import matches
+
+    clock("2026-11-26 10:00")
+    login(client, "agent")
+    page = client.post("/intake/", intake_data(phone="0591-87654321"), follow=True)
+    text = page.content.decode()
+    code = re.search(r"查询码([A-Z2-9]{10})", text).group(1)
+    case = Case.objects.get()
+    assert matches(code, case.query_code_hash) and not case.messages.exists()
+    assert code not in client.get(f"/cases/{case.number}/").content.decode()
+
+
+def test_the_callers_history_includes_web_cases_and_opens_their_progress(client, clock, flow):
+    """Issue 15: a caller asking about a case they submitted on the web is
+    found by their phone; the agent reads its progress, not its handling."""
+    clock("2026-11-20 10:00")
+    web = flow.web_case()
+    assignment = flow.to(web, CGW)
+    actions.read_assignment(actor=staff(CGW, "handler"), assignment=assignment)
+    actions.instruct_assignment(
+        actor=staff(CGW, "leader"), assignment=assignment, instruction="请执法中队今日核查。"
+    )
+    clock("2026-11-26 10:00")
+    login(client, "agent")
+    history = client.get("/intake/caller/", {"phone": "139 0591 0000"}).content.decode()
+    assert f'href="/intake/progress/{web.number}/"' in history and "李四" in history
+    assert client.get(f"/cases/{web.number}/").status_code == 404  # not the service center's
+    page = client.get(f"/intake/progress/{web.number}/").content.decode()
+    assert 'data-testid="progress-status">办理中<' in page
+    assert CGW in page and "答复期限" in page
+    assert "请执法中队今日核查" not in page  # the units' own notes
+    assert "139****0000" in page and "13905910000" not in page
+
+
+@pytest.mark.parametrize(
+    "typed", [str, lambda n: f" {n.lower()} ", lambda n: f"{n[:2]} {n[2:10]} {n[10:]}"]
+)
+def test_the_service_center_finds_any_case_by_its_number(client, clock, flow, typed):
+    """Issue 15: "where is my case?" by its number, however it is typed;
+    a web case too, which the service center never handled."""
+    clock("2026-11-26 10:00")
+    number = flow.web_case().number
+    response = login(client, "agent").get("/intake/lookup/", {"q": typed(number)})
+    assert response.status_code == 302
+    assert response["Location"] == f"/intake/progress/{number}/"
+
+
+@pytest.mark.parametrize(
+    ("typed", "status", "message"),
+    [
+        ("FZ2026112699999", 404, "没有编号为FZ2026112699999的诉求件"),
+        ("不知道", 400, "请输入诉求件编号"),
+        ("FZ20261126", 400, "请输入诉求件编号"),
+    ],
+)
+def test_a_failed_look_up_says_why_in_chinese(client, clock, typed, status, message):
+    clock("2026-11-26 10:00")
+    response = login(client, "agent").get("/intake/lookup/", {"q": typed})
+    assert response.status_code == status and message in response.content.decode()
+
+
+def test_a_look_up_by_phone_lists_the_callers_cases(client, clock, flow):
+    clock("2026-11-26 10:00")
+    web, phone = flow.web_case(), flow.phone_case()
+    page = login(client, "agent").get("/intake/lookup/", {"q": "+86 139-0591-0000"})
+    assert web.number in page.content.decode() and phone.number not in page.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/intake/lookup/?q=FZ2026112600001", "/intake/caller/?phone=1"])
+def test_only_agents_look_cases_up(client, clock, flow, path):
+    clock("2026-11-26 10:00")
+    flow.web_case()
+    assert login(client, "city_handler").get(path).status_code == 403
+    progress = f"/intake/progress/{Case.objects.get().number}/"
+    assert client.get(progress).status_code == 403
