@@ -30,20 +30,30 @@ def sort_key(name: str) -> tuple:
 
 def search_terms(name: str, aliases: Iterable[str] = ()) -> str:
     """Everything a unit can be found by, lower case, separated by spaces:
-    the name and each alias, as written, in full pinyin and as initials."""
+    the name and each alias as written, their initials, and their full
+    pinyin with its syllables apart (chang'le'qu), so that what is typed
+    in pinyin starts at a syllable: "gl" is not found inside "changle"."""
     words = []
     for text in (name, *aliases):
         syllables = _syllables(text)
-        words += [text.lower(), "".join(syllables), "".join(s[:1] for s in syllables)]
+        words += [text.lower(), "".join(s[:1] for s in syllables), "'".join(syllables)]
     return " ".join(dict.fromkeys(w for w in words if w))
 
 
+def _finds(word: str, term: str) -> bool:
+    if "'" not in term:
+        return word in term
+    syllables = term.split("'")
+    return any("".join(syllables[i:]).startswith(word) for i in range(len(syllables)))
+
+
 def matches(query: str, terms: str) -> bool:
-    """Whether what was typed finds a unit: every word of it is part of
-    one of its terms (the same test the picker's script makes)."""
+    """Whether what was typed finds a unit: every word of it is in one of
+    its terms, a pinyin one from the start of a syllable (the same test as
+    the picker's script makes)."""
     words = query.lower().split()
     terms = terms.split()
-    return all(any(word in term for term in terms) for word in words)
+    return all(any(_finds(word, term) for term in terms) for word in words)
 
 
 def short_district_name(name: str) -> str:

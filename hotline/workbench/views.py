@@ -296,12 +296,16 @@ def _target(case, kind, pk):
     return get_object_or_404(manager, pk=pk)
 
 
+def _districts_named(case) -> set[str]:
+    return districts_named(case.location, District.objects.values_list("name", flat=True))
+
+
 def _district_warning(case, plans) -> str | None:
     """Issue 15: a case located in one district, sent to a unit of another
     (仓山区金山街道 → 鼓楼区信访局): a warning before sending, not a block.
     Only the district names of the organisation are shown, never the
     requester's words."""
-    named = districts_named(case.location, District.objects.values_list("name", flat=True))
+    named = _districts_named(case)
     if not named:
         return None
     elsewhere = [
@@ -349,6 +353,8 @@ def _planning_context(case, bureau, plans, count, first, suggested, acting):
         "more_parts": count + 1 if first and count < 5 else None,
         # What the receiving side gets if sent now (R7, R8.1–R8.3).
         "deadlines": verbs.dispatch_deadlines(case, timezone.now()),
+        # For the picker's warning as a unit is chosen, before any submit.
+        "location_districts": sorted(_districts_named(case)),
         "hide": text_for(case, acting.role),  # D8
     }
 

@@ -32,6 +32,14 @@ def test_a_unit_is_found_by_its_name_its_alias_and_their_pinyin_initials():
     assert not matches("城管 公安", terms)  # every word must find it
 
 
+def test_pinyin_is_matched_from_the_start_of_a_syllable():
+    """changle holds "gl" (chan-g-le): typing gl must not find 长乐区信访局."""
+    changle = search_terms("长乐区信访局", ["长乐信访"])
+    assert matches("changle", changle) and matches("lequ", changle) and matches("clq", changle)
+    assert not matches("gl", changle)
+    assert matches("gl", search_terms("鼓楼区信访局", ["鼓楼信访"]))
+
+
 def test_aliases_may_be_separated_by_spaces_commas_or_enumeration_commas():
     assert aliases_of("城管委, 城管、市城管；cg") == ["城管委", "城管", "市城管", "cg"]
     assert aliases_of("") == []

@@ -1,14 +1,22 @@
 // The unit picker (issue 15). Adds a "type to filter" box above every
 // <select data-filter>: the unit lists are long (a bureau dispatches to
 // dozens of units). What is typed is matched against each option's
-// data-search (name, short names, their pinyin and initials, lower case),
+// data-search (name, short names, their initials and pinyin, lower case),
 // so 城管 and cg both find 福州市城市管理委员会. The suggested units of a
 // category become one-click buttons. Without JavaScript the plain select
 // still works.
 document.addEventListener("DOMContentLoaded", () => {
+  // As hotline/organisation/naming.py matches(): a pinyin term
+  // (syllables apart: chang'le'qu) is matched from the start of a syllable,
+  // any other term anywhere.
+  const inTerm = (word, term) => {
+    if (!term.includes("'")) return term.includes(word);
+    const syllables = term.split("'");
+    return syllables.some((_, i) => syllables.slice(i).join("").startsWith(word));
+  };
   const finds = (option, words) => {
     const terms = (option.dataset.search || option.text.toLowerCase()).split(" ");
-    return words.every((word) => terms.some((term) => term.includes(word)));
+    return words.every((word) => terms.some((term) => inTerm(word, term)));
   };
   document.querySelectorAll("select[data-filter]").forEach((select) => {
     const box = document.createElement("input");
@@ -46,5 +54,21 @@ document.addEventListener("DOMContentLoaded", () => {
         .forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
     });
     button.setAttribute("aria-pressed", String(select.value === button.dataset.pick));
+  });
+  // The location names a district: warn as soon as a unit of another one
+  // is chosen (the server warns again before sending).
+  document.querySelectorAll("[data-district-warning]").forEach((warning) => {
+    const named = warning.dataset.districtWarning.split(" ");
+    const form = warning.closest("form");
+    const check = () => {
+      const elsewhere = [...form.querySelectorAll("select[data-filter]")].some((select) =>
+        [...select.selectedOptions].some(
+          (o) => o.dataset.district && !named.includes(o.dataset.district),
+        ),
+      );
+      warning.hidden = !elsewhere;
+    };
+    form.addEventListener("change", check);
+    check();
   });
 });

@@ -215,3 +215,27 @@ def test_a_refusal_needs_a_reason_and_shows_the_requesters_message_first(as_user
     shoot(city, "refusal_confirmation")
     city.get_by_role("button", name="确认：不予受理").click()
     expect(city.get_by_test_id("case-state")).to_have_text("不予受理")
+
+
+def test_a_location_in_another_district_is_warned_about_before_sending(as_user, live_server):
+    """Issue 15: a case located in 仓山区金山街道 went to 鼓楼区信访局 with
+    no warning. Now the picker warns as the unit is chosen, and the server
+    once more before sending; the dispatcher may still send it."""
+    with time_machine.travel(at("2026-11-26 10:00"), tick=False):
+        case = Flow().phone_case(location="仓山区金山街道")
+    city = as_user("city_dispatcher")
+    city.goto(f"{live_server.url}/cases/{case.number}/screen/")
+    live = city.get_by_test_id("live-district-warning")
+    expect(live).to_be_hidden()
+    city.get_by_label("批转给").select_option(label="县(市)区信访局")
+    bureaus = city.locator("#id_p0-district_bureau")
+    bureaus.locator("xpath=preceding-sibling::input[1]").fill("gl")  # 鼓楼: initials
+    expect(bureaus).to_have_value(str(unit("鼓楼区信访局").pk))
+    expect(live).to_be_visible()
+    bureaus.select_option(label="仓山区信访局")
+    expect(live).to_be_hidden()
+    bureaus.select_option(label="鼓楼区信访局")
+    city.get_by_test_id("screen-submit").click()
+    expect(city.get_by_test_id("district-warning")).to_contain_text("仓山区")
+    city.get_by_role("button", name="仍然受理并批转").click()
+    expect(city.get_by_test_id("case-state")).to_have_text("待批转")
