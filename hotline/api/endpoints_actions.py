@@ -131,6 +131,7 @@ def _plan(plan: PlanIn, prefix: str = "") -> verbs.PartPlan:
         lead=_unit(plan.lead, f"{prefix}lead"),
         co=tuple(_units(plan.co, f"{prefix}co")),
         district_bureau=_unit(plan.district_bureau, f"{prefix}district_bureau"),
+        instruction=plan.instruction,
     )
 
 

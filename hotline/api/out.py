@@ -136,6 +136,7 @@ def assignment(a: Assignment, caller: Caller) -> dict:
         "dispatched_at": a.dispatched_at,
         "state": a.state,
         "return_rejected": a.return_rejected,
+        "dispatch_instruction": hide(a.dispatch_instruction),
         "instruction": hide(a.instruction),
         "contribution": hide(a.contribution),
         "redo_count": a.redo_count,

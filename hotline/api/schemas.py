@@ -210,9 +210,10 @@ class AssignmentOut(Schema):
     role: str
     dispatched_by: UnitRef
     dispatched_at: datetime
+    dispatch_instruction: str = Field(..., description="What the bureau wrote when dispatching.")
     state: str
     return_rejected: bool
-    instruction: str
+    instruction: str = Field(..., description="The unit's leader's instruction.")
     contribution: str
     redo_count: int
     flag_lapsed: bool
@@ -378,6 +379,7 @@ class PlanIn(Schema):
     lead: int | None = optional_id()
     co: list[int] = Field(default_factory=list, max_length=50)
     district_bureau: int | None = optional_id()
+    instruction: str = optional_text()  # the dispatch instruction (批转意见)
 
 
 class DispatchCaseIn(Versioned):

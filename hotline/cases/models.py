@@ -287,6 +287,8 @@ class Assignment(models.Model):
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("dispatched by")
     )
     dispatched_at = models.DateTimeField(_("dispatched at"), db_index=True)
+    # What the bureau wrote the unit when it dispatched (批转意见, issue 15).
+    dispatch_instruction = models.TextField(_("dispatch instruction"), blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=[(s.value, s.value) for s in AssignmentState]
     )

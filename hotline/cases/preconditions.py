@@ -14,7 +14,7 @@ from hotline.organisation.models import Unit
 
 from . import workflow
 from .errors import WrongState
-from .models import Assignment, Case, Part, ReturnRequest
+from .models import Assignment, Case, HandlingMode, Part, ReturnRequest
 from .repeats import timely_reply_count
 
 # (case, target, now) -> the refusal, or None when the condition holds. The
@@ -45,6 +45,14 @@ def _not_dispatched(case, target, now):
         for p in parts
     ):
         return _("The case has been dispatched; its handling mode can no longer change.")
+    return None
+
+
+def _classified(case, part, now):
+    # Issue 15: dispatch was offered before classify, and failed once its
+    # form was filled.
+    if case.handling_mode == HandlingMode.UNDECIDED:
+        return _("Classify the case as public or internal handling first (R4).")
     return None
 
 
@@ -103,6 +111,7 @@ def _rated_dissatisfied(case, target, now):
 
 CONDITIONS: dict[str, Check] = {
     "not_dispatched": _not_dispatched,
+    "classified": _classified,
     "repeat_answered_enough": _repeat_answered_enough,
     "held_by_district": _held_by_district,
     "first_take_back": _first_take_back,

@@ -159,6 +159,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.DISPATCHER,
         Where.HOLDER_BUREAU,
         ("R4", "R7", "R8.6", "R8.7"),
+        requires=("classified",),
     ),
     Transition(
         "pass_to_district",

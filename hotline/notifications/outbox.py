@@ -12,7 +12,9 @@ from hotline.reference.revisions import NOT_READ, Reference
 
 from .models import Message, MessageTemplate, StaffNotification
 
-# R3(8): the requester is told to call an emergency line at once.
+# R3(8): the requester is told to call an emergency line at once, and
+# the numbers are given once (issue 15: the reason repeated them).
+EMERGENCY_REFUSAL = "属于紧急求助事项。"
 EMERGENCY_ADVICE = (
     "如遇紧急情况，请立即拨打110（报警）、119（火警）、120（急救）或122（交通事故）等紧急求助电话。"
 )

@@ -16,9 +16,9 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "level", "district", "parent", "is_active"]
+    list_display = ["name", "aliases", "kind", "level", "district", "parent", "is_active"]
     list_filter = ["level", "kind", "district", "is_active"]
-    search_fields = ["name"]
+    search_fields = ["name", "aliases"]
     autocomplete_fields = ["parent"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -6,6 +6,7 @@ from itertools import cycle
 from django.db import transaction
 
 from .models import District, Role, Unit, User
+from .naming import short_district_name
 from .roster import grant_role
 
 DEMO_PASSWORD = "hotline12345"
@@ -27,40 +28,48 @@ DISTRICTS = [
 
 CITY_BUREAU = "福州市信访局"
 CITY_BODIES = [
-    ("鼓楼数据信息服务中心", Unit.Kind.SERVICE_CENTER),
-    ("福州市效能办", Unit.Kind.EFFICIENCY_OFFICE),
-    ("福州市纪委监委", Unit.Kind.DISCIPLINE_COMMISSION),
-    ("福州市政务信息中心", Unit.Kind.INFO_CENTER),
-    ("中共福州市委办公厅", Unit.Kind.GENERAL_OFFICE),
-    ("福州市人民政府办公厅", Unit.Kind.GENERAL_OFFICE),
+    ("鼓楼数据信息服务中心", Unit.Kind.SERVICE_CENTER, "服务中心"),
+    ("福州市效能办", Unit.Kind.EFFICIENCY_OFFICE, "效能办"),
+    ("福州市纪委监委", Unit.Kind.DISCIPLINE_COMMISSION, "纪委 监委"),
+    ("福州市政务信息中心", Unit.Kind.INFO_CENTER, "信息中心"),
+    ("中共福州市委办公厅", Unit.Kind.GENERAL_OFFICE, "市委办"),
+    ("福州市人民政府办公厅", Unit.Kind.GENERAL_OFFICE, "市政府办 政府办"),
 ]
+# Each department with the short names staff call it by (issue 15: typing
+# 城管 found nothing).
 CITY_DEPARTMENTS = [
-    "福州市发展和改革委员会",
-    "福州市教育局",
-    "福州市公安局",
-    "福州市民政局",
-    "福州市人力资源和社会保障局",
-    "福州市自然资源和规划局",
-    "福州市生态环境局",
-    "福州市城乡建设局",
-    "福州市住房保障和房产管理局",
-    "福州市城市管理委员会",
-    "福州市交通运输局",
-    "福州市水利局",
-    "福州市农业农村局",
-    "福州市商务局",
-    "福州市文化和旅游局",
-    "福州市卫生健康委员会",
-    "福州市应急管理局",
-    "福州市市场监督管理局",
-    "福州市医疗保障局",
-    "福州市园林中心",
+    ("福州市发展和改革委员会", "发改委 发改"),
+    ("福州市教育局", "教育"),
+    ("福州市公安局", "公安 警察"),
+    ("福州市民政局", "民政"),
+    ("福州市人力资源和社会保障局", "人社局 人社 社保"),
+    ("福州市自然资源和规划局", "自然资源 规划局 资规"),
+    ("福州市生态环境局", "环保局 环保 生态"),
+    ("福州市城乡建设局", "建设局 建委"),
+    ("福州市住房保障和房产管理局", "房管局 房管 住保"),
+    ("福州市城市管理委员会", "城管委 城管"),
+    ("福州市交通运输局", "交通局 交通"),
+    ("福州市水利局", "水利"),
+    ("福州市农业农村局", "农业局 农业"),
+    ("福州市商务局", "商务"),
+    ("福州市文化和旅游局", "文旅局 文旅"),
+    ("福州市卫生健康委员会", "卫健委 卫健 卫生"),
+    ("福州市应急管理局", "应急局 应急"),
+    ("福州市市场监督管理局", "市场监管局 市场监管 市监"),
+    ("福州市医疗保障局", "医保局 医保"),
+    ("福州市园林中心", "园林 绿化"),
 ]
 DISTRICT_BODIES = [
-    ("效能办", Unit.Kind.EFFICIENCY_OFFICE),
-    ("纪委监委", Unit.Kind.DISCIPLINE_COMMISSION),
+    ("效能办", Unit.Kind.EFFICIENCY_OFFICE, "效能办"),
+    ("纪委监委", Unit.Kind.DISCIPLINE_COMMISSION, "纪委 监委"),
 ]
-DISTRICT_DEPARTMENTS = ["教育局", "住房和城乡建设局", "城市管理局", "市场监督管理局", "民政局"]
+DISTRICT_DEPARTMENTS = [
+    ("教育局", "教育"),
+    ("住房和城乡建设局", "住建局 住建"),
+    ("城市管理局", "城管局 城管"),
+    ("市场监督管理局", "市场监管局 市场监管 市监"),
+    ("民政局", "民政"),
+]
 
 
 @dataclass(frozen=True)
@@ -117,17 +126,26 @@ def _units() -> list[Unit]:
         name=CITY_BUREAU, kind=Unit.Kind.PETITION_BUREAU, level=Unit.Level.CITY
     )
     units = [city_bureau]
-    for name, kind in CITY_BODIES:
-        units.append(Unit(name=name, kind=kind, level=Unit.Level.CITY, parent=city_bureau))
-    for name in CITY_DEPARTMENTS:
+    for name, kind, aliases in CITY_BODIES:
         units.append(
-            Unit(name=name, kind=Unit.Kind.DEPARTMENT, level=Unit.Level.CITY, parent=city_bureau)
+            Unit(name=name, aliases=aliases, kind=kind, level=Unit.Level.CITY, parent=city_bureau)
+        )
+    for name, aliases in CITY_DEPARTMENTS:
+        units.append(
+            Unit(
+                name=name,
+                aliases=aliases,
+                kind=Unit.Kind.DEPARTMENT,
+                level=Unit.Level.CITY,
+                parent=city_bureau,
+            )
         )
     Unit.objects.bulk_create(units[1:])
     for code, name, kind in DISTRICTS:
         district = District.objects.create(code=code, name=name, kind=kind)
         bureau = Unit.objects.create(
             name=f"{name}信访局",
+            aliases=f"{short_district_name(name)}信访",
             kind=Unit.Kind.PETITION_BUREAU,
             level=Unit.Level.DISTRICT,
             district=district,
@@ -136,21 +154,23 @@ def _units() -> list[Unit]:
         members = [
             Unit(
                 name=f"{name}{suffix}",
+                aliases=aliases,
                 kind=kind,
                 level=Unit.Level.DISTRICT,
                 district=district,
                 parent=bureau,
             )
-            for suffix, kind in DISTRICT_BODIES
+            for suffix, kind, aliases in DISTRICT_BODIES
         ] + [
             Unit(
                 name=f"{name}{suffix}",
+                aliases=aliases,
                 kind=Unit.Kind.DEPARTMENT,
                 level=Unit.Level.DISTRICT,
                 district=district,
                 parent=bureau,
             )
-            for suffix in DISTRICT_DEPARTMENTS
+            for suffix, aliases in DISTRICT_DEPARTMENTS
         ]
         Unit.objects.bulk_create(members)
         units += [bureau, *members]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from hotline.reference.models import KeptEverywhere
 from hotline.reference.revisions import Reference
 
+from .naming import aliases_of, search_terms, sort_key
+
 
 class District(models.Model):
     """A county-level division of the city (县/市/区)."""
@@ -75,6 +77,12 @@ class Unit(KeptEverywhere):
         verbose_name=_("parent unit"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    aliases = models.CharField(
+        _("aliases"),
+        max_length=200,
+        blank=True,
+        help_text=_("Short names staff type to find the unit, e.g. 城管, separated by spaces."),
+    )
 
     class Meta:
         ordering = ["level", "district__code", "kind", "name"]
@@ -93,6 +101,18 @@ class Unit(KeptEverywhere):
 
     def __str__(self):
         return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return aliases_of(self.aliases)
+
+    @property
+    def search_terms(self) -> str:
+        return search_terms(self.name, self.alias_list)
+
+    @property
+    def sort_key(self) -> tuple:
+        return sort_key(self.name)
 
     def clean(self):
         if self.parent_id is None:

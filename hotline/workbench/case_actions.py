@@ -30,6 +30,9 @@ class Spec:
     form: type
     run: Callable  # (actor, target, data) -> result
     style: str = "primary"
+    # An action that cannot be undone and tells the requester: (target,
+    # data) -> the exact message, shown for confirmation before it runs.
+    confirm: Callable | None = None
 
 
 def _v(data):
@@ -62,6 +65,8 @@ SPECS = [
             actor=u, case=c, reason=d["reason"], note=d["note"], expected_version=_v(d)
         ),
         "danger",
+        # Issue 15: a refusal went out in one click, for the wrong reason.
+        confirm=lambda c, d: verbs.refusal_message(c, d["reason"]),
     ),
     Spec(
         "decline_repeat",

@@ -3,6 +3,7 @@ language. They check the shape of the input; the workflow's verbs check the
 rules."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from hotline.cases.filters import MAX_ID
@@ -18,14 +19,72 @@ from hotline.organisation.models import Unit
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
+class UnitPicker(forms.Select):
+    """A unit list the picker script (static/hotline/unit-filter.js) makes
+    searchable: each option carries what finds it (name, aliases, their
+    pinyin and initials) and its district. Without JavaScript it is a
+    plain select."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        unit = getattr(value, "instance", None)
+        if unit is not None:
+            option["attrs"]["data-search"] = unit.search_terms
+            if unit.district_id is not None:
+                option["attrs"]["data-district"] = unit.district.name
+        return option
+
+
+class UnitsPicker(UnitPicker, forms.SelectMultiple):
+    pass
+
+
+class PinyinOrder(ModelChoiceIterator):
+    """Units in pinyin order, not the code points of their names (issue 15)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for unit in sorted(self.queryset.select_related("district"), key=lambda u: u.sort_key):
+            yield self.choice(unit)
+
+
 class UnitChoice(forms.ModelChoiceField):
+    """One unit, by its name alone: the kind added nothing but noise."""
+
+    iterator = PinyinOrder
+    widget = UnitPicker
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("data-filter", _("type a name, short name or initials"))
+
     def label_from_instance(self, unit):
-        return f"{unit.name}（{unit.get_kind_display()}）"
+        return unit.name
 
 
 class UnitsChoice(forms.ModelMultipleChoiceField):
+    iterator = PinyinOrder
+    widget = UnitsPicker
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("data-filter", _("type a name, short name or initials"))
+
     def label_from_instance(self, unit):
         return unit.name
+
+
+# Units that handle cases (R4, R6): no bureaus, no service center, no
+# general office or information center.
+HANDLING_UNITS = Unit.objects.filter(
+    is_active=True,
+    kind__in=(
+        Unit.Kind.DEPARTMENT,
+        Unit.Kind.DISCIPLINE_COMMISSION,
+        Unit.Kind.EFFICIENCY_OFFICE,
+    ),
+)
 
 
 class VersionedForm(forms.Form):
@@ -41,8 +100,14 @@ class EmptyForm(VersionedForm):
 
 
 class RefuseForm(VersionedForm):
+    # No reason is chosen for the dispatcher (issue 15: the first one,
+    # "breaks the constitution or laws", was the default).
     reason = forms.TypedChoiceField(
-        label=_("Reason (R3)"), choices=RefusalReason.choices, coerce=int
+        label=_("Reason (R3)"),
+        choices=[("", _("— choose the reason —")), *RefusalReason.choices],
+        coerce=int,
+        empty_value=None,
+        error_messages={"required": _("Choose the reason for refusing.")},
     )
     note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
 
@@ -78,6 +143,13 @@ class ClassifyForm(VersionedForm):
         return data
 
 
+class ScreeningForm(ClassifyForm):
+    """Accept and classify, on the screening screen beside where the case
+    goes (issue 15)."""
+
+    city_final_review = AcceptForm.base_fields["city_final_review"]
+
+
 class PlanForm(forms.Form):
     """Where one part goes (R4, R8.6, R8.7)."""
 
@@ -93,12 +165,16 @@ class PlanForm(forms.Form):
     district_bureau = UnitChoice(
         label=_("District petition bureau"), queryset=Unit.objects.none(), required=False
     )
+    instruction = forms.CharField(
+        label=_("Dispatch instruction"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, bureau: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        children = Unit.objects.filter(parent=bureau, is_active=True).order_by("kind", "name")
-        for name in ("unit", "co", "district_bureau"):
-            self.fields[name].widget.attrs["data-filter"] = _("type to find a unit")
+        children = Unit.objects.filter(parent=bureau, is_active=True)
         handling = children.exclude(kind=Unit.Kind.PETITION_BUREAU)
         self.fields["unit"].queryset = handling.exclude(kind=Unit.Kind.SERVICE_CENTER)
         self.fields["co"].queryset = handling.exclude(kind=Unit.Kind.SERVICE_CENTER)
@@ -124,19 +200,27 @@ class PlanForm(forms.Form):
         from hotline.cases.actions import PartPlan
 
         data = self.cleaned_data
-        description = data.get("description", "")
+        common = {
+            "description": data.get("description", ""),
+            "instruction": data.get("instruction", ""),
+        }
         if data["mode"] == "district":
-            return PartPlan(description=description, district_bureau=data["district_bureau"])
+            return PartPlan(district_bureau=data["district_bureau"], **common)
         if data["mode"] == "joint":
-            return PartPlan(description=description, lead=data["unit"], co=tuple(data["co"]))
-        return PartPlan(description=description, sole=data["unit"])
+            return PartPlan(lead=data["unit"], co=tuple(data["co"]), **common)
+        return PartPlan(sole=data["unit"], **common)
+
+    def targets(self) -> list[Unit]:
+        """The units this plan sends the part to (after is_valid)."""
+        data = self.cleaned_data
+        if data["mode"] == "district":
+            return [data["district_bureau"]]
+        return [data["unit"], *(data["co"] if data["mode"] == "joint" else ())]
 
 
 class ReasonForm(VersionedForm):
     reason = forms.CharField(label=_("Reason"), widget=TEXT)
-    suggested_unit = UnitChoice(
-        label=_("Suggested unit"), queryset=Unit.objects.filter(is_active=True), required=False
-    )
+    suggested_unit = UnitChoice(label=_("Suggested unit"), queryset=HANDLING_UNITS, required=False)
 
 
 class DecideForm(VersionedForm):

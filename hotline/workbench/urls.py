@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<casenumber:number>/", views.case_detail, name="case-detail"),
     path("cases/<casenumber:number>/print/", views.case_print, name="case-print"),
     path("cases/<casenumber:number>/dispatch/<int:part_id>/", views.dispatch, name="dispatch"),
+    path("cases/<casenumber:number>/screen/", views.screen, name="screen"),
     path(
         "cases/<casenumber:number>/act/<str:action>/<str:target_kind>/<int:target_id>/",
         views.act,

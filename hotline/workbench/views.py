@@ -28,7 +28,7 @@ from hotline.cases import filters
 from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import CaseChanged, InvalidInput, NotAllowed, WorkflowError, WrongState
 from hotline.cases.labels import STATE_LABELS
-from hotline.cases.models import Category, Channel
+from hotline.cases.models import Category, Channel, InternalReason
 from hotline.cases.privacy import FULL_REQUESTER_ROLES, text_for
 from hotline.cases.progress import progress as case_progress
 from hotline.cases.progress import reply_due
@@ -39,13 +39,14 @@ from hotline.health.status import job_problems
 from hotline.notifications.models import CallbackTask, InboundMessage
 from hotline.organisation import acting as acting_module
 from hotline.organisation.models import District, Role, Unit
+from hotline.organisation.naming import districts_named
 from hotline.organisation.roster import is_administrator
 from hotline.policy.models import Policy
 from hotline.supervision.rules import supervises
 
 from . import case_actions
 from .countdown import countdown
-from .forms import IntakeForm, PlanForm, VersionedForm
+from .forms import IntakeForm, PlanForm, ScreeningForm, VersionedForm
 from .models import IntakeSubmission
 from .queues import PAGE, tasks
 
@@ -212,6 +213,8 @@ def _detail_context(request, case, acting, failed=None):
             "copy_recipients"
         ),
         "offers": [o for o in offers if o.spec.action != "dispatch"],
+        # Issue 15: accept, classify and dispatch on one screen.
+        "may_screen": any(o.spec.action == "accept" for o in offers),
         "dispatch_offers": dispatch_offers,
         "repeats": find_likely_repeats(case) if case.flag_repeat else [],
         "facts": case_actions.screening_facts(case) if case.state == CaseState.SCREENING else {},
@@ -261,6 +264,21 @@ def act(request, number, action, target_kind, target_id):
     if not form.is_valid():
         context = _detail_context(request, case, acting, failed=(key, form))
         return render(request, "workbench/case_detail.html", context, status=400)
+    if spec.confirm is not None and not request.POST.get("confirmed"):
+        if request.POST.get("revise"):
+            context = _detail_context(request, case, acting, failed=(key, form))
+            return render(request, "workbench/case_detail.html", context)
+        return render(
+            request,
+            "workbench/confirm.html",
+            {
+                "case": case,
+                "spec": spec,
+                "form": form,
+                "target": target,
+                "preview": spec.confirm(target, form.cleaned_data),
+            },
+        )
     run = spec.run
     if request.POST.get("alternate") and action in case_actions.ALTERNATES:
         run = case_actions.ALTERNATES[action][1]
@@ -287,6 +305,69 @@ def _target(case, kind, pk):
     return get_object_or_404(manager, pk=pk)
 
 
+def _districts_named(case) -> set[str]:
+    return districts_named(case.location, District.objects.values_list("name", flat=True))
+
+
+def _district_warning(case, plans) -> str | None:
+    """Issue 15: a case located in one district, sent to a unit of another
+    (仓山区金山街道 → 鼓楼区信访局): a warning before sending, not a block.
+    Only the district names of the organisation are shown, never the
+    requester's words."""
+    named = _districts_named(case)
+    if not named:
+        return None
+    elsewhere = [
+        unit
+        for plan in plans
+        for unit in plan.targets()
+        if unit.district_id is not None and unit.district.name not in named
+    ]
+    if not elsewhere:
+        return None
+    return _(
+        "The location names %(named)s, but %(units)s is in another district. "
+        "Check the unit, or send it anyway."
+    ) % {"named": "、".join(sorted(named)), "units": "、".join(u.name for u in elsewhere)}
+
+
+def _suggested(case, bureau):
+    if case.category_id is None:
+        return []
+    return sorted(
+        case.category.suggested_units.filter(parent=bureau, is_active=True),
+        key=lambda u: u.sort_key,
+    )
+
+
+def _plan_forms(request, bureau, count, suggested):
+    if request.method == "POST":
+        return [PlanForm(request.POST, bureau=bureau, prefix=f"p{i}") for i in range(count)]
+    # The category's first suggested unit is chosen already (issue 15).
+    initial = {"unit": suggested[0].pk} if suggested else {}
+    return [
+        PlanForm(bureau=bureau, prefix=f"p{i}", initial=initial if i == 0 else {})
+        for i in range(count)
+    ]
+
+
+def _planning_context(case, bureau, plans, count, first, suggested, acting):
+    return {
+        "case": case,
+        "bureau": bureau,
+        "plans": plans,
+        "count": count,
+        "first": first,
+        "suggested": suggested,
+        "more_parts": count + 1 if first and count < 5 else None,
+        # What the receiving side gets if sent now (R7, R8.1–R8.3).
+        "deadlines": verbs.dispatch_deadlines(case, timezone.now()),
+        # For the picker's warning as a unit is chosen, before any submit.
+        "location_districts": sorted(_districts_named(case)),
+        "hide": text_for(case, acting.role),  # D8
+    }
+
+
 @login_required
 def dispatch(request, number, part_id):
     """R4, R7, R8.6, R8.7: the bureau sends a part on. From the city
@@ -305,11 +386,18 @@ def dispatch(request, number, part_id):
     # words, which a supervisor reads only masked (D8).
     if (acting.role, acting.unit) != (Role.DISPATCHER, bureau):
         raise Http404
+    warning = None
+    suggested = _suggested(case, bureau)
     if request.method == "POST":
         count = filters.whole_number(request.POST.get("count"), 1, 1, 5) if first else 1
         version = VersionedForm(request.POST)
-        plans = [PlanForm(request.POST, bureau=bureau, prefix=f"p{i}") for i in range(count)]
+        plans = _plan_forms(request, bureau, count, suggested)
+        status = 400
         if version.is_valid() and all(p.is_valid() for p in plans):
+            status = 200
+            if not request.POST.get("district_confirmed"):
+                warning = _district_warning(case, plans)
+        if status == 200 and warning is None:
             try:
                 if first:
                     verbs.dispatch_case(
@@ -334,27 +422,87 @@ def dispatch(request, number, part_id):
             else:
                 messages.success(request, _("Dispatched."))
                 return redirect("case-detail", number=case.number)
-        else:
-            status = 400
     else:
         status = 200
         version = VersionedForm(initial={"expected_version": case.version})
-        plans = [PlanForm(bureau=bureau, prefix=f"p{i}") for i in range(count)]
-    suggested = case.category.suggested_units.filter(parent=bureau) if case.category else []
+        plans = _plan_forms(request, bureau, count, suggested)
     return render(
         request,
         "workbench/dispatch.html",
         {
-            "case": case,
+            **_planning_context(case, bureau, plans, count, first, suggested, acting),
             "part": part,
-            "bureau": bureau,
             "version": version,
-            "plans": plans,
-            "count": count,
-            "first": first,
-            "suggested": suggested,
-            "more_parts": count + 1 if first and count < 5 else None,
-            "hide": text_for(case, acting.role),  # D8
+            "district_warning": warning,
+        },
+        status=status,
+    )
+
+
+@login_required
+def screen(request, number):
+    """Issue 15: the city bureau accepts, classifies and dispatches a case
+    in one submit; each is still its own verb, event and clock (R3, R4, R6,
+    R7), in one transaction. Refusing and declining stay on the case page."""
+    acting, case = _visible_case(request, number)
+    if not any(
+        o.spec.action == "accept" for o in case_actions.offers(case, acting.unit, acting.role)
+    ):
+        raise Http404
+    bureau = acting.unit
+    suggested = _suggested(case, bureau)
+    warning = None
+    if request.method == "POST":
+        count = filters.whole_number(request.POST.get("count"), 1, 1, 5)
+        form = ScreeningForm(request.POST)
+        plans = _plan_forms(request, bureau, count, suggested)
+        status = 400
+        if form.is_valid() and all(p.is_valid() for p in plans):
+            status = 200
+            if not request.POST.get("district_confirmed"):
+                warning = _district_warning(case, plans)
+        if status == 200 and warning is None:
+            data = form.cleaned_data
+            try:
+                verbs.screen_case(
+                    actor=request.user,
+                    case=case,
+                    city_final_review=data["city_final_review"],
+                    mode=data["mode"],
+                    reason=data["reason"],
+                    parts=[p.plan() for p in plans],
+                    expected_version=data["expected_version"],
+                )
+            except WorkflowError as error:
+                if isinstance(error, CaseChanged):
+                    messages.warning(request, error.message)
+                    return redirect("case-detail", number=case.number)
+                # Everything rolled back; the form keeps what was typed.
+                messages.error(request, error.message)
+                status = STATUS_CODES.get(type(error), 400)
+            else:
+                messages.success(request, _("Accepted, classified and dispatched."))
+                return redirect("case-detail", number=case.number)
+    else:
+        status = 200
+        count = filters.whole_number(request.GET.get("parts"), 1, 1, 5)
+        internal = not case.disclosure_allowed
+        form = ScreeningForm(
+            initial={
+                "expected_version": case.version,
+                "mode": "internal" if internal else "public",
+                # R6(4): the requester chose not to have it handled publicly.
+                "reason": InternalReason.REQUESTER_CHOICE if internal else None,
+            }
+        )
+        plans = _plan_forms(request, bureau, count, suggested)
+    return render(
+        request,
+        "workbench/screen.html",
+        {
+            **_planning_context(case, bureau, plans, count, True, suggested, acting),
+            "form": form,
+            "district_warning": warning,
         },
         status=status,
     )

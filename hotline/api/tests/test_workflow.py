@@ -44,11 +44,13 @@ def test_register_to_close_through_the_api(db, clock, api_as):
 
     case = act(dispatcher, "/accept")
     case = act(dispatcher, "/classify", {"mode": "public"})
-    case = act(dispatcher, "/dispatch", {"parts": [{"sole": Unit.objects.get(name=CITY_UNIT).pk}]})
+    plan = {"sole": Unit.objects.get(name=CITY_UNIT).pk, "instruction": "请今日核查。"}
+    case = act(dispatcher, "/dispatch", {"parts": [plan]})
     assert case["state"] == "handling"
 
     (assignment,) = handler.get("/assignments", state="received").json()["items"]
     assert assignment["case"] == number
+    assert assignment["dispatch_instruction"] == "请今日核查。"  # issue 15
     base = f"/assignments/{assignment['id']}"
     act(handler, f"{base}/read")
     act(leader, f"{base}/instruct", {"instruction": "请核实后答复。"})

@@ -38,13 +38,17 @@ from .returns import (
 )
 from .review import close_case, is_publishable, responsible_person, review_reply
 from .screening import (
+    Deadline,
     PartPlan,
     accept_case,
     classify_case,
     decline_repeat,
     dispatch_case,
+    dispatch_deadlines,
     dispatch_part,
+    refusal_message,
     refuse_case,
+    screen_case,
 )
 
 __all__ = [
@@ -53,6 +57,7 @@ __all__ = [
     "ONLINE_CHANNELS",
     "SATISFACTION",
     "SERVICE_CENTER_CHANNELS",
+    "Deadline",
     "PartPlan",
     "RequesterDetails",
     "accept_case",
@@ -65,6 +70,7 @@ __all__ = [
     "decide_take_back",
     "decline_repeat",
     "dispatch_case",
+    "dispatch_deadlines",
     "dispatch_part",
     "draft_reply",
     "escalate_case",
@@ -75,6 +81,7 @@ __all__ = [
     "rate_case",
     "read_assignment",
     "record_coordination",
+    "refusal_message",
     "refuse_case",
     "register_case",
     "reopen_for_redo",
@@ -82,6 +89,7 @@ __all__ = [
     "responsible_person",
     "return_assignment",
     "review_reply",
+    "screen_case",
     "send_back_draft",
     "submit_online",
 ]

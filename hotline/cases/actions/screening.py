@@ -2,6 +2,7 @@
 refuses, declines, accepts and classifies; a bureau dispatches."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Subquery
@@ -10,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from hotline.calendar.workdays import SHANGHAI
 from hotline.notifications.models import Message
-from hotline.notifications.outbox import EMERGENCY_ADVICE, tell_requester, tell_unit
+from hotline.notifications.outbox import (
+    EMERGENCY_ADVICE,
+    EMERGENCY_REFUSAL,
+    render,
+    tell_requester,
+    tell_unit,
+)
 from hotline.organisation.models import Unit, User
 
 from .. import preconditions, workflow
@@ -54,6 +61,26 @@ def _screening(action: str, actor: User, case_id: int, expected_version: int | N
     return case, bureau
 
 
+def refusal_reason_text(reason: int) -> str:
+    """R3: the reason as the requester reads it, in Chinese whatever the
+    staff member's language, without a closing full stop: the message
+    template has it (issue 15: the text ended "。。")."""
+    if reason == RefusalReason.EMERGENCY:
+        text = EMERGENCY_REFUSAL + EMERGENCY_ADVICE
+    else:
+        with translation.override("zh-hans"):
+            text = str(RefusalReason(reason).label)
+    return text.rstrip("。.")
+
+
+def refusal_message(case: Case, reason: int) -> str:
+    """The exact message the requester gets if `case` is refused for
+    `reason`: the dispatcher confirms it before refusing."""
+    return render(
+        Message.Kind.REFUSAL, case, number=case.number, reason=refusal_reason_text(reason)
+    )
+
+
 @transaction.atomic
 def refuse_case(
     *, actor: User, case: Case, reason: int, note: str = "", expected_version: int | None = None
@@ -70,11 +97,7 @@ def refuse_case(
     _save(case, "state", "refusal_reason")
     _meet(now, case=case, kind=Clock.Kind.DISPATCH)
     _event(case, "refuse", actor, bureau, now, reason=reason, note=note)
-    with translation.override("zh-hans"):
-        label = str(RefusalReason(reason).label)
-    if reason == RefusalReason.EMERGENCY:
-        label = f"{label}。{EMERGENCY_ADVICE}"
-    tell_requester(case, Message.Kind.REFUSAL, reason=label)
+    tell_requester(case, Message.Kind.REFUSAL, reason=refusal_reason_text(reason))
     return case
 
 
@@ -179,6 +202,8 @@ class PartPlan:
     lead: Unit | None = None
     co: tuple[Unit, ...] = field(default_factory=tuple)
     district_bureau: Unit | None = None
+    # The dispatch instruction (批转意见) the receiving units read.
+    instruction: str = ""
 
 
 def _check_plan(case: Case, bureau: Unit, plan: PartPlan) -> None:
@@ -226,11 +251,67 @@ def _check_plan(case: Case, bureau: Unit, plan: PartPlan) -> None:
             )
 
 
+def unit_periods(policy) -> dict[str, int]:
+    """The working days each clock a dispatched unit gets runs for.
+
+    D3: the reply clock starts on receipt, reading included (R8.2); D6: a
+    co-handler reads on the lead's clock and contributes
+    co_handler_lead_days before the lead's reply is due, which is the same
+    as reply_days − co_handler_lead_days from receipt."""
+    return {
+        Clock.Kind.READ: policy.read_days,
+        Clock.Kind.REPLY: policy.reply_days,
+        Clock.Kind.CONTRIBUTION: policy.reply_days - policy.co_handler_lead_days,
+    }
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline a dispatch would set, shown before sending (issue 15)."""
+
+    label: str
+    days: int
+    due: datetime
+    provisional: bool
+
+
+def dispatch_deadlines(case: Case, at: datetime) -> dict[str, list[Deadline]]:
+    """What the receiving side gets if the case is dispatched at `at`, from
+    the case's policy and the working calendar (R7, R8.1–R8.3, D6): a
+    handling unit (sole or lead), a co-handling unit, a district bureau."""
+    calendar = case.working_calendar()
+    policy = case.policy
+    periods = unit_periods(policy)
+
+    def deadline(label, days):
+        due = calendar.deadline(at, days)
+        provisional = calendar.is_provisional_between(
+            timezone.localtime(at, SHANGHAI).date(), (due - timedelta(days=1)).date()
+        )
+        return Deadline(str(label), days, due, provisional)
+
+    read = deadline(_("Read and submit to the leader"), periods[Clock.Kind.READ])
+    objection = deadline(_("Return if outside its duties"), policy.unit_return_days)
+    return {
+        "unit": [read, objection, deadline(_("Reply"), periods[Clock.Kind.REPLY])],
+        "co": [
+            read,
+            objection,
+            deadline(_("Contribution to the lead unit"), periods[Clock.Kind.CONTRIBUTION]),
+        ],
+        "district_bureau": [
+            deadline(_("Dispatch to a district unit"), policy.dispatch_days),
+            deadline(_("Ask the city bureau to take it back"), policy.district_return_days),
+        ],
+    }
+
+
 def _carry_out_plan(
     case: Case, part: Part, plan: PartPlan, actor: User, bureau: Unit, now, calendar
 ) -> list[Unit]:
     """Dispatch one part; return the handling units it went to."""
     part.description = plan.description.strip() or part.description
+    instruction = plan.instruction.strip()
     policy = case.policy
     if plan.district_bureau is not None:
         _check("pass_to_district", part.state)
@@ -248,7 +329,14 @@ def _carry_out_plan(
             part=part,
         )
         _event(
-            case, "pass_to_district", actor, bureau, now, part=part, to=plan.district_bureau.name
+            case,
+            "pass_to_district",
+            actor,
+            bureau,
+            now,
+            part=part,
+            to=plan.district_bureau.name,
+            instruction=instruction,
         )
         return []
     _check("dispatch", part.state)
@@ -269,20 +357,13 @@ def _carry_out_plan(
                 role=role,
                 dispatched_by=bureau,
                 dispatched_at=now,
+                dispatch_instruction=instruction,
                 state=workflow.moved("dispatch", "assignment", None, A.RECEIVED),
             )
             for unit, role in members
         ]
     )
-    # D3: the reply clock starts on receipt, reading included (R8.2);
-    # D6: a co-handler reads on the lead's clock and contributes
-    # co_handler_lead_days before the lead's reply is due, which is the
-    # same as reply_days − co_handler_lead_days from receipt.
-    periods = {
-        Clock.Kind.READ: policy.read_days,
-        Clock.Kind.REPLY: policy.reply_days,
-        Clock.Kind.CONTRIBUTION: policy.reply_days - policy.co_handler_lead_days,
-    }
+    periods = unit_periods(policy)
     clocks = Clock.objects.bulk_create(
         [
             _clock(
@@ -321,6 +402,7 @@ def _carry_out_plan(
         now,
         part=part,
         units=[{"unit": u.name, "role": r} for u, r in members],
+        instruction=instruction,
     )
     return [u for u, _r in members]
 
@@ -344,8 +426,8 @@ def dispatch_case(
     )
     if case.state != C.DISPATCHING:
         _check("dispatch", case.state)
-    if case.handling_mode == HandlingMode.UNDECIDED:
-        raise WrongState(_("Classify the case as public or internal handling first (R4)."))
+    now = timezone.now()
+    preconditions.require("dispatch", case, None, now)
     # A part passed to a district bureau waits on that bureau, not here.
     only = existing[0] if len(existing) == 1 else None
     if (
@@ -363,7 +445,6 @@ def dispatch_case(
         )
     for plan in parts:
         _check_plan(case, bureau, plan)
-    now = timezone.now()
     calendar = case.working_calendar()
     _meet(now, case=case, kind=Clock.Kind.DISPATCH, part=None)
     handling_units, dispatched = [], []
@@ -385,6 +466,32 @@ def dispatch_case(
     _save(case, "state")
     _tell_internal(case, handling_units)
     return case
+
+
+@transaction.atomic
+def screen_case(
+    *,
+    actor: User,
+    case: Case,
+    mode: str,
+    parts: list[PartPlan],
+    reason: int | None = None,
+    city_final_review: bool = False,
+    expected_version: int | None = None,
+) -> Case:
+    """R3, R4, R6, R7: accept, classify and dispatch in one step (issue 15).
+    Each verb runs in turn with its own checks, event and clocks, inside one
+    transaction: when any of them refuses, nothing of the others stays."""
+    case = accept_case(
+        actor=actor,
+        case=case,
+        city_final_review=city_final_review,
+        expected_version=expected_version,
+    )
+    case = classify_case(
+        actor=actor, case=case, mode=mode, reason=reason, expected_version=case.version
+    )
+    return dispatch_case(actor=actor, case=case, parts=parts, expected_version=case.version)
 
 
 def _lock_part(part: Part, expected_version: int | None) -> tuple[Case, Part]:
@@ -415,8 +522,9 @@ def dispatch_part(
         raise InvalidInput(
             _("Only the city bureau passes cases to district bureaus."), field="parts"
         )
-    _check_plan(case, bureau, plan)
     now = timezone.now()
+    preconditions.require("dispatch", case, part, now)
+    _check_plan(case, bureau, plan)
     _meet(now, part=part, kind=Clock.Kind.DISPATCH)
     units = _carry_out_plan(case, part, plan, actor, bureau, now, case.working_calendar())
     _refresh_state(case)

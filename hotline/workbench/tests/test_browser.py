@@ -9,7 +9,9 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from hotline.cases.tests.conftest import Flow, at
+from hotline.cases.actions import refusal_message
+from hotline.cases.models import RefusalReason
+from hotline.cases.tests.conftest import Flow, at, unit
 from hotline.organisation.demo import DEMO_PASSWORD
 
 pytestmark = [
@@ -90,7 +92,7 @@ def test_one_case_by_clicks_from_intake_to_close(as_user, live_server):
     act(city, "classify")
     city.get_by_test_id("action-dispatch").click()
     city.get_by_label("批转给").select_option(label="县(市)区信访局")
-    city.get_by_label("县(市)区信访局").select_option(label="鼓楼区信访局（信访局）")
+    city.get_by_label("县(市)区信访局").select_option(label="鼓楼区信访局")
     city.get_by_role("button", name="批转").click()
     expect(city.get_by_test_id("case-state")).to_have_text("待批转")
 
@@ -98,7 +100,7 @@ def test_one_case_by_clicks_from_intake_to_close(as_user, live_server):
     gulou.goto(case_url)
     gulou.get_by_test_id("action-dispatch").click()
     gulou.get_by_role("searchbox").first.fill("城市管理")  # narrows the long unit list
-    gulou.get_by_label("承办（牵头）单位").select_option(label="鼓楼区城市管理局（承办单位）")
+    gulou.get_by_label("承办（牵头）单位").select_option(label="鼓楼区城市管理局")
     gulou.get_by_role("button", name="批转").click()
     expect(gulou.get_by_test_id("case-state")).to_have_text("办理中")
 
@@ -157,3 +159,83 @@ def test_queue_countdown_turns_amber_then_red(as_user, live_server, settings):
         "soon": "rgb(255, 248, 197)",
         "breached": "rgb(255, 235, 233)",
     }
+
+
+def test_a_case_is_screened_in_one_submit(as_user, live_server):
+    """Issue 15: accept, classify and dispatch were 7 clicks and 4 page
+    loads; now the screening screen, a suggested unit and one submit."""
+    with time_machine.travel(at("2026-11-26 10:00"), tick=False):
+        case = Flow().phone_case(location="鼓楼区东街口")  # 城市管理: 城管委 suggested
+    city = as_user("city_dispatcher")
+    city.goto(f"{live_server.url}/cases/{case.number}/")
+    loads, clicks = [], 0
+    city.on("load", lambda page: loads.append(page.url))
+
+    city.get_by_test_id("action-screen").click()
+    clicks += 1
+    unit_list = city.get_by_label("承办（牵头）单位")
+    cgw = str(unit("福州市城市管理委员会").pk)
+    expect(unit_list).to_have_value(cgw)  # the category's suggestion, chosen already
+    expect(city.get_by_label("网上公开办理")).to_be_checked()
+    expect(city.get_by_test_id("deadlines")).to_contain_text("答复")
+    # The picker finds a unit by its pinyin initials (公安局: gaj); the
+    # suggestion is one click away again.
+    city.get_by_role("searchbox").first.fill("gaj")
+    expect(unit_list).to_have_value(str(unit("福州市公安局").pk))
+    city.get_by_role("button", name="福州市城市管理委员会").click()
+    clicks += 1
+    expect(unit_list).to_have_value(cgw)
+    city.get_by_label("批转意见").fill("请今日派员核查，依法处理。")
+    shoot(city, "screening")
+    city.get_by_test_id("screen-submit").click()
+    clicks += 1
+
+    expect(city.get_by_test_id("case-state")).to_have_text("办理中")
+    expect(city.get_by_test_id("dispatch-instruction")).to_contain_text("请今日派员核查")
+    assert (clicks, len(loads)) == (3, 2)
+
+
+def test_a_refusal_needs_a_reason_and_shows_the_requesters_message_first(as_user, live_server):
+    """R3, issue 15: a traffic-light complaint was refused in one click for
+    "breaks the constitution or laws", with no confirmation."""
+    with time_machine.travel(at("2026-11-26 10:00"), tick=False):
+        case = Flow().web_case(content="五一路口红绿灯时间太短，老人过不去马路。")
+    city = as_user("city_dispatcher")
+    city.goto(f"{live_server.url}/cases/{case.number}/")
+    form = city.get_by_test_id("action-refuse")
+    reason = form.get_by_label("理由")
+    expect(reason).to_have_value("")  # no reason chosen for the dispatcher
+    form.get_by_role("button", name="不予受理").click()
+    expect(city.get_by_test_id("case-state")).to_have_text("市信访局审查中")
+
+    reason.select_option(label="不属于行政管理职能范畴")
+    form.get_by_role("button", name="不予受理").click()
+    message = city.get_by_test_id("requester-message")
+    expect(message).to_have_text(refusal_message(case, RefusalReason.NOT_ADMINISTRATION))
+    shoot(city, "refusal_confirmation")
+    city.get_by_role("button", name="确认：不予受理").click()
+    expect(city.get_by_test_id("case-state")).to_have_text("不予受理")
+
+
+def test_a_location_in_another_district_is_warned_about_before_sending(as_user, live_server):
+    """Issue 15: a case located in 仓山区金山街道 went to 鼓楼区信访局 with
+    no warning. Now the picker warns as the unit is chosen, and the server
+    once more before sending; the dispatcher may still send it."""
+    with time_machine.travel(at("2026-11-26 10:00"), tick=False):
+        case = Flow().phone_case(location="仓山区金山街道")
+    city = as_user("city_dispatcher")
+    city.goto(f"{live_server.url}/cases/{case.number}/screen/")
+    live = city.get_by_test_id("live-district-warning")
+    expect(live).to_be_hidden()
+    city.get_by_label("批转给").select_option(label="县(市)区信访局")
+    bureaus = city.locator("#id_p0-district_bureau")
+    bureaus.locator("xpath=preceding-sibling::input[1]").fill("gl")  # 鼓楼: initials
+    expect(bureaus).to_have_value(str(unit("鼓楼区信访局").pk))
+    expect(live).to_be_visible()
+    bureaus.select_option(label="仓山区信访局")
+    expect(live).to_be_hidden()
+    bureaus.select_option(label="鼓楼区信访局")
+    city.get_by_test_id("screen-submit").click()
+    expect(city.get_by_test_id("district-warning")).to_contain_text("仓山区")
+    city.get_by_role("button", name="仍然受理并批转").click()
+    expect(city.get_by_test_id("case-state")).to_have_text("待批转")

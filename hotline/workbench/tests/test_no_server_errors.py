@@ -114,6 +114,7 @@ class World:
     violation: int
     unit: int
     published: str
+    screening: str  # a case the city bureau has still to screen
 
 
 def _one(draw, real, random):
@@ -132,7 +133,7 @@ def _act_path(draw, w):
 
 
 def _act_fields():
-    names = ["expected_version", "alternate"]
+    names = ["expected_version", "alternate", "confirmed", "revise"]
     for action in BY_NAME:
         for pk in ("1",):
             names += [f"{action}-{pk}-{f}" for f in ("expected_version", "note", "reason", "mode")]
@@ -141,9 +142,16 @@ def _act_fields():
 
 INTAKE = ["submission", "draft", "channel", "phone", "name", "kind", "id_number", "email"]
 INTAKE += ["address", "content", "location", "category", "disclosure_allowed"]
-PLAN = ["count", "expected_version"] + [
-    f"p{i}-{f}" for i in range(2) for f in ("description", "mode", "unit", "co", "district_bureau")
-]
+PLAN = (
+    ["count", "expected_version"]
+    + [
+        f"p{i}-{f}"
+        for i in range(2)
+        for f in ("description", "mode", "unit", "co", "district_bureau", "instruction")
+    ]
+    + ["district_confirmed"]
+)
+SCREEN = [*PLAN, "mode", "reason", "city_final_review"]
 
 PORTAL_SUBMIT = ["submission", "content", "category", "location", "name", "mobile"]
 PORTAL_SUBMIT += ["disclosure_allowed", "website"]
@@ -164,6 +172,12 @@ PAGES = [
         ),
         ["parts"],
         PLAN,
+    ),
+    Page(
+        "screen",
+        lambda d, w: f"/cases/{_one(d, w.screening, path_words)}/screen/",
+        ["parts"],
+        SCREEN,
     ),
     Page("act", _act_path, [], _act_fields()),
     Page("intake", lambda d, w: "/intake/", ["draft"], INTAKE),
@@ -281,6 +295,7 @@ def world(clock):
     flow.handle(done)
     flow.review(done.part)
     published = flow.close(done.case)
+    screening = flow.phone_case(location="仓山区金山街道")
     clock("2026-11-05 00:01")
     breach_due_clocks()
     warning = propose_warnings(date(2026, 11, 1))[0]
@@ -293,6 +308,7 @@ def world(clock):
         violation=warning.evidence.first().pk,
         unit=assignment.unit_id,
         published=published.number,
+        screening=screening.number,
     )
 
 
