@@ -41,15 +41,15 @@ class EmptyForm(VersionedForm):
 
 
 class RefuseForm(VersionedForm):
-    reason = forms.TypedChoiceField(
-        label=_("Reason (R3)"), choices=RefusalReason.choices, coerce=int
+    reason = forms.TypedChoiceField(  # the nine of R3
+        label=_("Reason"), choices=RefusalReason.choices, coerce=int
     )
     note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
 
 
 class AcceptForm(VersionedForm):
-    city_final_review = forms.BooleanField(
-        label=_("Major or sensitive: the city bureau reviews the reply (R8.4b)"), required=False
+    city_final_review = forms.BooleanField(  # R8.4b
+        label=_("Major or sensitive: the city bureau reviews the reply"), required=False
     )
 
 
@@ -63,8 +63,8 @@ class ClassifyForm(VersionedForm):
         choices=[("public", _("public handling")), ("internal", _("internal handling"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.TypedChoiceField(
-        label=_("Reason for internal handling (R6)"),
+    reason = forms.TypedChoiceField(  # the four of R6
+        label=_("Reason for internal handling"),
         choices=[("", "—"), *InternalReason.choices],
         coerce=int,
         required=False,
@@ -166,8 +166,8 @@ class NoteForm(VersionedForm):
 
 
 class ReviewForm(VersionedForm):
-    agree_nonpublication = forms.BooleanField(
-        label=_("Agree not to publish, as the unit recommends (R9)"), required=False
+    agree_nonpublication = forms.BooleanField(  # R9
+        label=_("Agree not to publish, as the unit recommends"), required=False
     )
     reasons = forms.CharField(
         label=_("Reasons (required to send it back)"), required=False, widget=TEXT
