@@ -34,10 +34,8 @@ pytestmark = [
 
 # Latin a reader of the Chinese UI is expected to meet, each for a reason:
 ALLOWED = re.compile(
-    r"FZ\d{13}"  # case numbers are FZ and digits (R5)
+    r"FZ\d{13}"  # a case number: the city's prefix, the day and its sequence (cases/numbers.py)
     r"|English"  # the language switch names each language in itself
-    r"|Open311"  # the name of the public standard the portal's API follows
-    r"|API"  # the portal's pointer to its API has no Chinese name in use
     r"|PDF|Excel"  # file formats of the bulletins, as people name them
 )
 LATIN = re.compile(r"[A-Za-z]+")
