@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "csp",
     "huey.contrib.djhuey",
-    "axes",  # failed logins, per account and address (ADR 8)
+    "hotline.apps.HotlineAxesConfig",  # axes: failed logins, per account and address (ADR 8)
 ]
 
 MIDDLEWARE = [

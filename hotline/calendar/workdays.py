@@ -23,7 +23,7 @@ import json
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -186,6 +186,17 @@ class WorkCalendar:
         last = self.add_working_days(at.astimezone(SHANGHAI).date(), n)
         end = last + timedelta(days=1)
         return datetime(end.year, end.month, end.day, tzinfo=SHANGHAI)
+
+
+def end_text(due: datetime, year: bool = True) -> str:
+    """When a period ends, as people write it: a deadline is 00:00 of the
+    day after the last working day (D1), which reads as 24:00 of that last
+    day ("2026-12-15 24:00", not "2026-12-16 00:00")."""
+    local = due.astimezone(SHANGHAI)
+    day_format = "%Y-%m-%d" if year else "%m-%d"
+    if local.time() == time(0):
+        return f"{(local - timedelta(days=1)):{day_format}} 24:00"
+    return f"{local:{day_format} %H:%M}"
 
 
 def load_shipped_data(

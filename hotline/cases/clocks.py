@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hotline.calendar.services import database_calendar
-from hotline.calendar.workdays import SHANGHAI
+from hotline.calendar.workdays import SHANGHAI, end_text
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import notify, tell_unit
 from hotline.organisation.models import Role, RoleGrant, Unit
@@ -155,7 +155,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
             text = _("Case %(number)s: the %(deadline)s deadline ends at %(due)s.") % {
                 "number": clock.case.number,
                 "deadline": clock.get_kind_display(),
-                "due": timezone.localtime(clock.due_at, SHANGHAI).strftime("%m-%d %H:%M"),
+                "due": end_text(clock.due_at, year=False),
             }
         notify(users, clock.case, text, dedupe=f"soon:{clock.pk}")
         reminded += 1

@@ -1,4 +1,4 @@
-"""What the states are called on screen."""
+"""What the states, events and message channels are called on screen."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +35,9 @@ EVENT_LABELS = {
     "submit_online": _("submitted online"),
     "refuse": _("refused"),
     "decline_repeat": _("declined as a repeat"),
-    "accept": _("accepted"),
+    # Not "accepted": that word is also a return request's answer (已同意),
+    # and accepting a case is 受理.
+    "accept": _("accepted for handling"),
     "classify": _("classified"),
     "dispatch": _("dispatched"),
     "pass_to_district": _("passed to a district bureau"),
@@ -59,4 +61,13 @@ EVENT_LABELS = {
     "clock_breached": _("deadline missed"),
     "clock_recomputed": _("deadline recomputed"),
     "excuse_violation": _("violation excused by the efficiency office"),
+}
+
+# How a message to the requester went out (Message.channel holds the
+# channel's configured name).
+MESSAGE_CHANNEL_LABELS = {
+    "sms": _("SMS"),
+    "email": _("email"),
+    "fax": _("fax"),
+    "callback": _("call back"),
 }

@@ -103,7 +103,7 @@ class RefuseForm(VersionedForm):
     # No reason is chosen for the dispatcher (issue 15: the first one,
     # "breaks the constitution or laws", was the default).
     reason = forms.TypedChoiceField(
-        label=_("Reason (R3)"),
+        label=_("Reason"),
         choices=[("", _("— choose the reason —")), *RefusalReason.choices],
         coerce=int,
         empty_value=None,
@@ -113,8 +113,8 @@ class RefuseForm(VersionedForm):
 
 
 class AcceptForm(VersionedForm):
-    city_final_review = forms.BooleanField(
-        label=_("Major or sensitive: the city bureau reviews the reply (R8.4b)"), required=False
+    city_final_review = forms.BooleanField(  # R8.4b
+        label=_("Major or sensitive: the city bureau reviews the reply"), required=False
     )
 
 
@@ -128,8 +128,8 @@ class ClassifyForm(VersionedForm):
         choices=[("public", _("public handling")), ("internal", _("internal handling"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.TypedChoiceField(
-        label=_("Reason for internal handling (R6)"),
+    reason = forms.TypedChoiceField(  # the four of R6
+        label=_("Reason for internal handling"),
         choices=[("", "—"), *InternalReason.choices],
         coerce=int,
         required=False,
@@ -250,8 +250,8 @@ class NoteForm(VersionedForm):
 
 
 class ReviewForm(VersionedForm):
-    agree_nonpublication = forms.BooleanField(
-        label=_("Agree not to publish, as the unit recommends (R9)"), required=False
+    agree_nonpublication = forms.BooleanField(  # R9
+        label=_("Agree not to publish, as the unit recommends"), required=False
     )
     reasons = forms.CharField(
         label=_("Reasons (required to send it back)"), required=False, widget=TEXT

@@ -9,7 +9,7 @@ from django.db.models import Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hotline.calendar.workdays import SHANGHAI
+from hotline.calendar.workdays import end_text
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import (
     EMERGENCY_ADVICE,
@@ -387,7 +387,7 @@ def _carry_out_plan(
     # Each unit is told the due time of its own reply (or contribution) clock.
     answer_due = {c.assignment_id: c.due_at for c in clocks if c.kind != Clock.Kind.READ}
     for assignment in assignments:
-        due = timezone.localtime(answer_due[assignment.pk], SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        due = end_text(answer_due[assignment.pk])
         with translation.override("zh-hans"):
             notice = _("New case %(number)s for your unit, due %(due)s.") % {
                 "number": case.number,

@@ -231,7 +231,8 @@ def test_a_new_dispatch_tells_the_unit_in_app_and_by_sms(flow, clock):
     notices = StaffNotification.objects.filter(case=assignment.case)
     assert {n.user.username for n in notices} == {"city_handler", "city_leader"}
     sms = Message.objects.get(kind="dispatched")
-    assert sms.recipient == "13900000001" and "2026-12-11 00:00" in sms.text
+    # The reply is due by the end of 12-10, its last working day (D1), not "12-11 00:00".
+    assert sms.recipient == "13900000001" and "2026-12-10 24:00" in sms.text
 
 
 def test_missed_deadlines_and_half_day_reminders_reach_the_unit(flow, clock, client):
@@ -250,6 +251,8 @@ def test_missed_deadlines_and_half_day_reminders_reach_the_unit(flow, clock, cli
         )
     )
     assert any("超时" in t for t in texts)
+    # The read clock's last day is 11-30: the reminder says so (D1).
+    assert any("11-30 24:00" in t for t in texts)
     client.force_login(User.objects.get(username="city_handler"))
     page = client.get("/").content.decode()
     assert 'data-testid="unread"' in page and ">2<" in page

@@ -30,3 +30,26 @@ def test_countdown_in_working_days_and_hours(now, due, label, level):
     with translation.override("zh-hans"):
         result = countdown(china_calendar(), at(now), at(due))
     assert (result.label, result.level) == (label, level)
+
+
+@pytest.mark.parametrize(
+    ("language", "short", "shown"),
+    [
+        ("zh-hans", False, "2026-12-15 24:00前"),
+        ("zh-hans", True, "12-15 24:00前"),
+        ("en", False, "by 2026-12-15 24:00"),
+    ],
+)
+def test_a_deadline_reads_as_the_end_of_its_last_day_D1(language, short, shown):
+    """A clock due 2026-12-16 00:00 ends with 12-15, the last working day."""
+    from hotline.workbench.templatetags.workbench import deadline
+
+    with translation.override(language):
+        assert deadline(at("2026-12-16 00:00"), short) == shown
+
+
+def test_a_deadline_not_at_midnight_keeps_its_hour():
+    from hotline.calendar.workdays import end_text
+
+    assert end_text(at("2026-12-15 17:30")) == "2026-12-15 17:30"
+    assert end_text(at("2026-12-16 00:00").astimezone(SHANGHAI), year=False) == "12-15 24:00"

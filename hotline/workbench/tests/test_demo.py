@@ -24,3 +24,13 @@ def test_demo_cases_fill_every_queue(client):
 def test_load_demo_is_safe_to_run_twice(capsys):
     call_command("load_demo")
     assert "already loaded" in capsys.readouterr().out
+
+
+def test_the_demo_leaves_nobody_unread_roster_notices():
+    """The demo's first rosters are its starting point, not R10 changes
+    anyone was told of; the changes themselves stay in the roster history."""
+    from hotline.organisation.models import RosterChange, User
+
+    for username in ("city_dispatcher", "city_supervisor", "gulou_bureau"):
+        assert not User.objects.get(username=username).notifications.exists(), username
+    assert RosterChange.objects.count() > 200
