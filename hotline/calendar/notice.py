@@ -229,6 +229,40 @@ def check(notice: Notice, festivals: Festivals) -> Notice:
     return notice
 
 
+def check_schedule(year: int, schedule: YearSchedule, festivals: Festivals) -> list[Problem]:
+    """What is wrong with a schedule however it was entered (the admin's
+    table of days): the checks of `check` that need no notice."""
+    problems = [
+        Problem("outside_year", True, {"date": d})
+        for d in sorted(schedule.holidays | schedule.workdays)
+        if d.year != year
+    ]
+    problems += [
+        Problem("workday_on_weekday", True, {"date": d})
+        for d in sorted(schedule.workdays)
+        if d.weekday() < 5
+    ]
+    for festival, days in statutory_days(year, festivals).items():
+        for d in sorted(days - schedule.holidays):
+            problems.append(
+                Problem("festival_day_not_off", True, {"festival": festival, "date": d})
+            )
+    count = working_days_in(year, schedule)
+    if not problems and count not in PLAUSIBLE_WORKING_DAYS:
+        problems.append(
+            Problem(
+                "working_days_count",
+                False,
+                {
+                    "count": count,
+                    "low": PLAUSIBLE_WORKING_DAYS.start,
+                    "high": PLAUSIBLE_WORKING_DAYS.stop - 1,
+                },
+            )
+        )
+    return problems
+
+
 def read(text: str, year: int, festivals: Festivals) -> Notice:
     return check(parse(text, year), festivals)
 

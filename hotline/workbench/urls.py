@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_page, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -17,4 +17,6 @@ urlpatterns = [
     ),
     path("intake/", views.intake, name="intake"),
     path("intake/caller/", views.caller, name="caller"),
+    path("calendar/", calendar_page.calendar_index, name="calendar"),
+    path("calendar/<int:year>/", calendar_page.calendar_year, name="calendar-year"),
 ]
