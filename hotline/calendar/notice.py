@@ -142,6 +142,11 @@ def _dates(sentence: str, year: int, problems: list[Problem]) -> list[date]:
             start = found[-1]
             if d < start:
                 problems.append(Problem("range_backwards", True, {"text": sentence[: match.end()]}))
+            elif (d - start).days > 31:
+                # No holiday is this long: a mistyped month, not days to spell out.
+                problems.append(Problem("range_too_long", True, {"text": sentence[: match.end()]}))
+                previous = match
+                continue
             found.extend(start + timedelta(days=i) for i in range(1, (d - start).days + 1))
         else:
             found.append(d)

@@ -32,6 +32,7 @@ def describe(problem: Problem) -> str:
     texts = {
         "unreadable_date": _("“%(text)s” is not a date."),
         "range_backwards": _("“%(text)s” ends before it starts."),
+        "range_too_long": _("“%(text)s” is longer than any holiday: check the months."),
         "unknown_festival": _("“%(name)s” is not one of the statutory festivals."),
         "nothing_found": _(
             "No festival was found. Write each as the notice does, e.g. "

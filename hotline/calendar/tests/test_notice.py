@@ -129,6 +129,11 @@ PROBLEMS = [
         NOTICE_2026.replace("10月1日（周四）至7日", "10月7日至1日"),
         {"range_backwards", "festival_day_not_off", "total_mismatch"},
     ),
+    # a range of months is a typing mistake, not days to spell out
+    (
+        NOTICE_2026.replace("10月1日（周四）至7日", "10月1日至12月7日"),
+        {"range_too_long", "festival_day_not_off", "total_mismatch"},
+    ),
     # a heading that is no festival
     (NOTICE_2026 + "八、植树节：3月12日放假。", {"unknown_festival"}),
     # nothing recognisable at all

@@ -168,6 +168,13 @@ PAGES = [
     Page("act", _act_path, [], _act_fields()),
     Page("intake", lambda d, w: "/intake/", ["draft"], INTAKE),
     Page("caller", lambda d, w: "/intake/caller/", ["phone", "content"]),
+    Page("calendar", lambda d, w: "/calendar/"),
+    Page(
+        "calendar-year",
+        lambda d, w: f"/calendar/{_one(d, 2027, path_ints)}/",
+        [],
+        ["text", "source", "reason", "preview", "confirm"],
+    ),
     Page("supervision", lambda d, w: "/supervision/", FILTERS),
     Page("publish-bulletin", lambda d, w: "/supervision/bulletins/", [], ["month"]),
     Page("dashboard", lambda d, w: "/supervision/dashboard/", FILTERS),
