@@ -81,15 +81,17 @@ def calendar_year(request, year):
             % {"first": min(festivals), "last": max(festivals)}
         )
     stored = CalendarYear.objects.filter(year=year).first()
+    changes = list(CalendarChange.objects.filter(year=year).select_related("by")[:10])
     context = {
         "year": year,
         "years": sorted({*unconfirmed_years(), timezone.localdate().year, year}),
         "stored": stored,
-        "changes": CalendarChange.objects.filter(year=year).select_related("by")[:10],
-        "text": notices.statutory_notice(year, festivals[year]),
+        "changes": changes,
+        # The notice last confirmed, to correct; else the statutory draft.
+        "text": changes[0].notice if changes else notices.statutory_notice(year, festivals[year]),
         "source": stored.source if stored else "",
         "reason": "",
-        "prefilled": True,
+        "prefilled": not changes,
     }
     if stored and stored.confirmed:
         context["stored_grid"] = notices.month_grid(year, _stored_schedule(stored))

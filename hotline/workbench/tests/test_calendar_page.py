@@ -77,6 +77,7 @@ def test_the_page_starts_from_the_statutory_holidays_D1(admin_client):
         page = admin_client.get("/calendar/2027/").content.decode()
     assert "二、春节：2月5日至8日放假，共4天。" in page
     assert "尚未确认" in page
+    assert 'href="/calendar/"' in page  # the administrator's menu
 
 
 def test_the_preview_shows_the_grid_and_the_deadlines_that_move_D1(admin_client, flow, clock):
@@ -129,6 +130,7 @@ def test_confirming_stores_the_days_records_who_and_why_and_moves_the_clocks_D1(
     assert Event.objects.filter(case=assignment.case, action="clock_recomputed").count() == 2
     page = admin_client.get("/calendar/2027/").content.decode()
     assert "通知已发布" in page and 'data-testid="calendar-change"' in page
+    assert "2月5日（周五）至11日" in page  # the confirmed notice, to correct
 
 
 def test_a_notice_with_errors_is_refused_with_plain_words_and_the_text_kept_D1(admin_client):
