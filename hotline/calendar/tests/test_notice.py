@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from hotline.calendar.notice import parse, read, statutory_notice, working_days_in
+from hotline.calendar.notice import check_schedule, parse, read, statutory_notice, working_days_in
 from hotline.calendar.workdays import load_shipped_data, statutory_holidays
 
 SCHEDULES, FESTIVALS = load_shipped_data()
@@ -168,3 +168,12 @@ def test_the_statutory_draft_reads_back_as_the_statutory_holidays_D1():
 def test_published_years_have_a_plausible_number_of_working_days():
     for year, schedule in SCHEDULES.items():
         assert 246 <= working_days_in(year, schedule) <= 253, year
+
+
+def test_every_published_year_passes_the_checks_D1():
+    """D1: the law's versions as encoded (1999, 2008, 2014, 2025) agree with
+    every shipped schedule, so an administrator correcting an old year in
+    the administration is not refused for a holiday the law of the day did
+    not have."""
+    for year, schedule in SCHEDULES.items():
+        assert check_schedule(year, schedule, FESTIVALS[year]) == [], year
