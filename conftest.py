@@ -133,3 +133,41 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Browser tests skip themselves when Chromium is missing (their skip reason
+# starts with this). A quiet "s" would let a run without them pass for a full
+# one: the summary says so in red, and under CI=true the run fails.
+BROWSER_SKIP = "needs Chromium"
+_browser_skips = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and BROWSER_SKIP in str(report.longrepr):
+        _browser_skips.append(report.nodeid)
+
+
+def _in_ci():
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _browser_skips and _in_ci() and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _browser_skips:
+        return
+    terminalreporter.section("BROWSER TESTS NOT RUN", sep="!", red=True, bold=True)
+    terminalreporter.line(
+        f"{len(_browser_skips)} browser tests did not run: no Chromium at {CHROMIUM}. "
+        "Install it (Debian: apt-get install chromium; screenshots also need "
+        "fonts-noto-cjk) or point HOTLINE_CHROMIUM at one.",
+        red=True,
+        bold=True,
+    )
+    if _in_ci():
+        terminalreporter.line(
+            "CI=true: a run without its browser tests fails.", red=True, bold=True
+        )

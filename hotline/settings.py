@@ -2,7 +2,9 @@
 
 HOTLINE_ENV is "production" unless said otherwise: a deployment that forgets
 to configure itself fails loudly instead of running with a development key.
-`make demo` and `make test` set HOTLINE_ENV=development.
+`make demo` and `make test` set HOTLINE_ENV=development; a command run by hand
+without it is told, in one message, every setting production lacks and that
+HOTLINE_ENV=development is the way to a development copy (ADR 12).
 """
 
 import os
@@ -16,6 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HOTLINE_VAR_DIR", BASE_DIR / "var"))
 
 HOTLINE_ENV = os.environ.get("HOTLINE_ENV", "production")
+_ENV_GIVEN = "HOTLINE_ENV" in os.environ
+# What production lacks, told all at once at the end of this file.
+_MISSING: list[str] = []
 if HOTLINE_ENV not in ("production", "development"):
     raise ImproperlyConfigured(
         f"HOTLINE_ENV must be 'production' or 'development', not {HOTLINE_ENV!r}"
@@ -26,7 +31,7 @@ DEBUG = not PRODUCTION and os.environ.get("HOTLINE_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY must be set in production (HOTLINE_ENV=production)")
+        _MISSING.append("SECRET_KEY must be set in production: a long random string")
     SECRET_KEY = "development-only-key-never-used-in-production"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
@@ -267,8 +272,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
 HOTLINE_OUTBOX_LEASE_SECONDS = int(os.environ.get("HOTLINE_OUTBOX_LEASE_SECONDS", "120"))
 _LOG_ONLY = os.environ.get("HOTLINE_OUTBOX", "" if PRODUCTION else "log") == "log"
 if PRODUCTION and not _LOG_ONLY and not (SMS_GATEWAY_URL and SMS_GATEWAY_SECRET):
-    raise ImproperlyConfigured(
-        "Set SMS_GATEWAY_URL and SMS_GATEWAY_SECRET (or HOTLINE_OUTBOX=log to only log messages)"
+    _MISSING.append(
+        "SMS_GATEWAY_URL and SMS_GATEWAY_SECRET must be set in production "
+        "(or HOTLINE_OUTBOX=log to only log messages)"
     )
 _LOG = "hotline.notifications.channels.LogChannel"
 HOTLINE_CHANNELS = {
@@ -307,8 +313,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HOTLINE_MAX_ATTACHMENT_BYTES + 2**20
 HOTLINE_PUBLIC_URL = os.environ.get("HOTLINE_PUBLIC_URL", "").rstrip("/")
 if not HOTLINE_PUBLIC_URL:
     if PRODUCTION:
-        raise ImproperlyConfigured(
-            "HOTLINE_PUBLIC_URL must be set in production (HOTLINE_ENV=production): "
+        _MISSING.append(
+            "HOTLINE_PUBLIC_URL must be set in production: "
             "the address citizens reach the portal at, e.g. https://12345.example.gov.cn"
         )
     HOTLINE_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -378,3 +384,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+if _MISSING:
+    raise ImproperlyConfigured(
+        "Hotline runs with production settings ("
+        + ("HOTLINE_ENV=production" if _ENV_GIVEN else "HOTLINE_ENV is not set, so production")
+        + ") and they are incomplete:\n"
+        + "".join(f"  - {line}\n" for line in _MISSING)
+        + "For a development copy on this machine, set HOTLINE_ENV=development "
+        "(make demo and make test do); see README.md, Running in production."
+    )

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -69,3 +70,30 @@ class CalendarDay(KeptEverywhere):
             raise ValidationError(
                 {"date": _("A make-up working day must be a Saturday or a Sunday.")}
             )
+
+
+class CalendarChange(models.Model):
+    """Who entered or changed a year's schedule on the calendar page, when and
+    why, with the notice as it was pasted (D1). Append-only."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="calendar_changes",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    notice = models.TextField(_("notice"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    added = models.JSONField(_("days added"), default=list)
+    removed = models.JSONField(_("days removed"), default=list)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("calendar change")
+        verbose_name_plural = _("calendar changes")
+
+    def __str__(self):
+        return f"{self.year} {self.at:%Y-%m-%d %H:%M}"

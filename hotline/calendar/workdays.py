@@ -54,31 +54,59 @@ class Festivals:
     mid_autumn: date
 
 
-def statutory_holidays(year: int, festivals: Festivals) -> frozenset[date]:
-    """The public holidays fixed by law (全国年节及纪念日放假办法, as revised
-    in 2024 with effect from 2025), without the State Council's make-up days.
+FESTIVALS = (
+    "new_year",
+    "spring_festival",
+    "qingming",
+    "labour_day",
+    "dragon_boat",
+    "mid_autumn",
+    "national_day",
+)
 
-    Used only for years with no published schedule (D1), which are all later
-    than 2025, so only the current law is encoded.
-    """
+
+def statutory_days(year: int, festivals: Festivals) -> dict[str, frozenset[date]]:
+    """Each festival's public holidays fixed by law (全国年节及纪念日放假办法),
+    without the State Council's make-up days, in the version in force that year:
+    1999 (Spring Festival 初一–初三, three days in May and October), 2008 (除夕
+    instead of 初三; Qingming, Dragon Boat and Mid-Autumn added; one day in
+    May), 2014 (初一–初三 again) and 2025 (除夕 and 2 May added)."""
     sf = festivals.spring_festival
+    one = timedelta(days=1)
+    if year >= 2025:
+        spring = {sf - one, sf, sf + one, sf + 2 * one}
+    elif 2008 <= year < 2014:
+        spring = {sf - one, sf, sf + one}
+    else:
+        spring = {sf, sf + one, sf + 2 * one}
     days = {
-        date(year, 1, 1),
-        sf - timedelta(days=1),  # 除夕
-        sf,
-        sf + timedelta(days=1),
-        sf + timedelta(days=2),
-        festivals.qingming,
-        date(year, 5, 1),
-        date(year, 5, 2),
-        festivals.dragon_boat,
-        festivals.mid_autumn,
-        date(year, 10, 1),
-        date(year, 10, 2),
-        date(year, 10, 3),
+        "new_year": {date(year, 1, 1)},
+        "spring_festival": spring,
+        "qingming": {festivals.qingming} if year >= 2008 else set(),
+        "labour_day": (
+            {date(year, 5, 1), date(year, 5, 2)}
+            if year >= 2025
+            else {date(year, 5, 1)}
+            if year >= 2008
+            else {date(year, 5, i) for i in (1, 2, 3)}
+        ),
+        "dragon_boat": {festivals.dragon_boat} if year >= 2008 else set(),
+        "mid_autumn": {festivals.mid_autumn} if year >= 2008 else set(),
+        "national_day": {date(year, 10, i) for i in (1, 2, 3)},
     }
     # The eve of a Spring Festival on 1 January falls in the previous year.
-    return frozenset(d for d in days if d.year == year)
+    return {
+        name: frozenset(d for d in found if d.year == year) for name, found in days.items() if found
+    }
+
+
+def statutory_holidays(year: int, festivals: Festivals) -> frozenset[date]:
+    """The public holidays fixed by law that year, without make-up days.
+
+    The calendar counts on them only for years with no published schedule
+    (D1), which are all later than 2025.
+    """
+    return frozenset().union(*statutory_days(year, festivals).values())
 
 
 class WorkCalendar:

@@ -195,17 +195,44 @@ def unit_staff(unit):
     ]
 
 
+def _clocks_touching(year: int):
+    start = datetime(year, 1, 1, tzinfo=SHANGHAI)
+    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    return running_clocks().filter(started_at__lt=end, due_at__gt=start)
+
+
+def _recounted(calendar, clocks):
+    """(clock, new due time, provisional) for each clock the calendar moves."""
+    for clock in clocks:
+        due = calendar.deadline(clock.started_at, clock.working_days)
+        provisional = calendar.is_provisional_between(
+            timezone.localtime(clock.started_at, SHANGHAI).date(), (due - timedelta(days=1)).date()
+        )
+        if due != clock.due_at or provisional != clock.provisional:
+            yield clock, due, provisional
+
+
+def preview_clock_moves(calendar, year: int) -> dict[int, int]:
+    """What recompute_open_clocks would do if `calendar` were in force: how
+    many running clocks would move, by how many calendar days (0: only
+    their provisional mark changes). Reads, locks nothing."""
+    clocks = _clocks_touching(year).only("started_at", "working_days", "due_at", "provisional")
+    moves: dict[int, int] = {}
+    for clock, due, _provisional in _recounted(calendar, clocks.iterator(chunk_size=2000)):
+        shift = (due - clock.due_at).days
+        moves[shift] = moves.get(shift, 0) + 1
+    return dict(sorted(moves.items()))
+
+
 @transaction.atomic
 def recompute_open_clocks(year: int) -> int:
     """D1: after a year's schedule is entered or changed, every running
     clock whose span touches that year gets its due time counted again; each
     change is an event in its case's history. Returns how many changed."""
     calendar = database_calendar()
-    start = datetime(year, 1, 1, tzinfo=SHANGHAI)
-    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
     changed, events = [], []
     now = timezone.now()
-    clocks = running_clocks().filter(started_at__lt=end, due_at__gt=start)
+    clocks = _clocks_touching(year)
     # Cases first, in id order, then their clocks: the verbs' lock order.
     case_ids = sorted(set(clocks.values_list("case_id", flat=True)))
     for i in range(0, len(case_ids), CHUNK):
@@ -215,13 +242,9 @@ def recompute_open_clocks(year: int) -> int:
             .select_for_update()
             .values_list("pk", flat=True)
         )
-    for clock in clocks.order_by("case_id", "id").iterator(chunk_size=2000):
-        due = calendar.deadline(clock.started_at, clock.working_days)
-        provisional = calendar.is_provisional_between(
-            timezone.localtime(clock.started_at, SHANGHAI).date(), (due - timedelta(days=1)).date()
-        )
-        if due == clock.due_at and provisional == clock.provisional:
-            continue
+    for clock, due, provisional in _recounted(
+        calendar, clocks.order_by("case_id", "id").iterator(chunk_size=2000)
+    ):
         events.append(
             Event(
                 case_id=clock.case_id,

@@ -114,6 +114,12 @@ class MessageTemplate(KeptEverywhere):
                     }
                 }
             )
+        try:
+            self.render(**{name: "" for name in allowed})
+        except (ValueError, IndexError, KeyError, AttributeError):
+            raise ValidationError(
+                {"text": _("This text cannot be filled in: write variables as {number}.")}
+            ) from None
 
     def render(self, **values) -> str:
         return self.text.format(**values)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_page, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -20,4 +20,6 @@ urlpatterns = [
     path("intake/caller/", views.caller, name="caller"),
     path("intake/lookup/", views.lookup, name="case-lookup"),
     path("intake/progress/<casenumber:number>/", views.progress, name="case-progress"),
+    path("calendar/", calendar_page.calendar_index, name="calendar"),
+    path("calendar/<int:year>/", calendar_page.calendar_year, name="calendar-year"),
 ]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hotline.calendar.services import database_calendar
+from hotline.calendar.services import database_calendar, unconfirmed_years
 from hotline.cases import actions as verbs
 from hotline.cases import filters
 from hotline.cases.actions import RequesterDetails
@@ -122,7 +122,11 @@ def queue(request):
         "workbench/queue.html",
         {
             **agent_extras,
-            "job_problems": job_problems() if is_administrator(request.user) else [],
+            **(
+                {"job_problems": job_problems(), "unconfirmed_years": unconfirmed_years(today)}
+                if is_administrator(request.user)
+                else {}
+            ),
             "tasks": items[:PAGE],
             "more": len(items) > PAGE,
             "today": today,

@@ -16,7 +16,7 @@ from hotline.cases.tests.conftest import Flow, unit
 pytestmark = [
     pytest.mark.skipif(
         not Path(os.environ.get("HOTLINE_CHROMIUM", "/usr/bin/chromium")).exists(),
-        reason="needs Chromium: apt-get install chromium",
+        reason="needs Chromium: apt-get install chromium (screenshots: fonts-noto-cjk)",
     ),
     pytest.mark.django_db(transaction=True),
 ]

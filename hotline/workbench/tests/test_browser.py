@@ -17,7 +17,7 @@ from hotline.organisation.demo import DEMO_PASSWORD
 pytestmark = [
     pytest.mark.skipif(
         not Path(os.environ.get("HOTLINE_CHROMIUM", "/usr/bin/chromium")).exists(),
-        reason="needs Chromium: apt-get install chromium",
+        reason="needs Chromium: apt-get install chromium (screenshots: fonts-noto-cjk)",
     ),
     pytest.mark.django_db(transaction=True),
 ]
@@ -239,3 +239,48 @@ def test_a_location_in_another_district_is_warned_about_before_sending(as_user, 
     expect(city.get_by_test_id("district-warning")).to_contain_text("仓山区")
     city.get_by_role("button", name="仍然受理并批转").click()
     expect(city.get_by_test_id("case-state")).to_have_text("待批转")
+
+
+def test_an_administrator_enters_2026_from_the_state_council_text_D1(
+    as_user, live_server, settings
+):
+    """D1: the warning on the administrator's queue leads to the calendar
+    page; the 2026 notice pasted as published, previewed and confirmed gives
+    back exactly the shipped 2026 days, recorded with who and why."""
+    from hotline.calendar.models import CalendarChange, CalendarYear
+    from hotline.calendar.tests.test_notice import NOTICE_2026
+    from hotline.calendar.workdays import load_shipped_data
+
+    settings.SESSION_COOKIE_AGE = 7 * 24 * 3600
+    CalendarYear.objects.filter(year=2026).delete()
+    url = live_server.url
+    admin = as_user("admin")
+    with time_machine.travel(at("2026-01-05 09:00")):
+        admin.goto(f"{url}/")
+        admin.get_by_test_id("calendar-warning").get_by_role("link").click()
+        expect(admin.get_by_role("heading", level=1)).to_contain_text("2026年节假日安排")
+        expect(admin.locator("#notice-text")).to_have_value(
+            re.compile("二、春节：2月16日至19日放假")
+        )
+        admin.locator("#notice-text").fill(NOTICE_2026)
+        admin.get_by_label("来源").fill("国办发明电〔2025〕7号")
+        admin.get_by_role("button", name="检查并预览").click()
+        preview = admin.get_by_test_id("calendar-preview")
+        expect(preview.get_by_test_id("calendar-counts")).to_contain_text(
+            "22个放假日和6个调休上班日"
+        )
+        expect(preview.locator('td[data-date="2026-02-20"]')).to_have_class("day holiday")
+        expect(preview.locator('td[data-date="2026-02-28"]')).to_have_class("day workday")
+        expect(preview.locator('td[data-date="2026-02-21"]')).to_have_class("day weekend")
+        expect(preview.get_by_test_id("calendar-error")).to_have_count(0)
+        shoot(admin, "calendar-preview")
+        admin.get_by_label("变更原因").fill("国务院办公厅通知已发布")
+        admin.get_by_test_id("confirm").click()
+        expect(admin.locator("ul.messages")).to_contain_text("2026年节假日安排已确认")
+    stored = CalendarYear.objects.get(year=2026)
+    shipped = load_shipped_data()[0][2026]
+    assert stored.confirmed
+    assert {d.date for d in stored.days.filter(kind="holiday")} == shipped.holidays
+    assert {d.date for d in stored.days.filter(kind="workday")} == shipped.workdays
+    change = CalendarChange.objects.get(year=2026)
+    assert change.by.username == "admin" and change.reason == "国务院办公厅通知已发布"

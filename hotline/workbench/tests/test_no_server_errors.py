@@ -184,6 +184,13 @@ PAGES = [
     Page("caller", lambda d, w: "/intake/caller/", ["phone", "content"]),
     Page("case-lookup", lambda d, w: "/intake/lookup/", ["q"]),
     Page("case-progress", lambda d, w: f"/intake/progress/{_one(d, w.number, path_words)}/"),
+    Page("calendar", lambda d, w: "/calendar/"),
+    Page(
+        "calendar-year",
+        lambda d, w: f"/calendar/{_one(d, 2027, path_ints)}/",
+        [],
+        ["text", "source", "reason", "preview", "confirm"],
+    ),
     Page("supervision", lambda d, w: "/supervision/", FILTERS),
     Page("publish-bulletin", lambda d, w: "/supervision/bulletins/", [], ["month"]),
     Page("dashboard", lambda d, w: "/supervision/dashboard/", FILTERS),

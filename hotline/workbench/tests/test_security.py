@@ -67,6 +67,18 @@ def test_production_refuses_to_start_without_its_public_url(tmp_path):
     assert "HOTLINE_PUBLIC_URL must be set" in result.stderr
 
 
+def test_a_command_run_by_hand_says_what_production_lacks_and_how_to_develop(tmp_path):
+    """Without HOTLINE_ENV a command runs with production settings (the safe
+    default): it stops with one message naming every missing setting and
+    HOTLINE_ENV=development, not with a traceback."""
+    result = run_manage("check", env={"HOTLINE_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "HOTLINE_ENV is not set, so production" in result.stderr
+    for name in ("SECRET_KEY", "HOTLINE_PUBLIC_URL", "SMS_GATEWAY_URL", "HOTLINE_ENV=development"):
+        assert name in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = run_manage(
         "check",
