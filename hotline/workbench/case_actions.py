@@ -353,7 +353,8 @@ def offers(case: Case, unit: Unit, role: str, initial: dict | None = None) -> li
             }
             form = spec.form(initial=data, prefix=f"{spec.action}-{target.pk}")
             alternate = ALTERNATES.get(spec.action, (None,))[0]
-            found.append(Offer(spec, target, form, alternate, draft_photos(target)))
+            photos = draft_photos(target) if spec.action == "draft_reply" else []
+            found.append(Offer(spec, target, form, alternate, photos))
     return found
 
 
