@@ -257,7 +257,11 @@ def attachment(request, number, attachment_id):
         and found.assignment.unit_id != acting.unit.pk
     ):
         raise Http404
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    try:
+        stored = found.file.open("rb")
+    except FileNotFoundError:  # a file lost from the media store: missing, not a server error
+        raise Http404 from None
+    response = FileResponse(stored, content_type=found.content_type)
     # Shown in the page when an image, else downloaded; never run as a page.
     inline = found.content_type.startswith("image/")
     response["Content-Disposition"] = content_disposition_header(not inline, found.name)

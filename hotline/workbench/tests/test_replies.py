@@ -128,6 +128,8 @@ def test_reply_photos_are_served_only_to_who_may_see_the_case_D8(client, instruc
     assert login(client, "city_supervisor").get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
+    attachment.file.delete(save=False)  # lost from the media store: a 404, not a 500
+    assert login(client, "city_handler").get(url).status_code == 404
 
 
 def test_a_template_fills_the_reply_form_R8_2(client, instructed):
