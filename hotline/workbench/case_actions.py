@@ -44,6 +44,7 @@ def _reply(data):
     return {
         **{k: data[k] for k in DRAFT_FIELDS},
         "photos": data.get("photos") or [],
+        "remove_photos": data.get("remove_photos") or [],
         "expected_version": _v(data),
     }
 

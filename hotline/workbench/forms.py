@@ -172,6 +172,18 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
+class IdsField(forms.Field):
+    """Ids ticked on the page (the draft's photos to remove)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            return [int(v) for v in value or []]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Tick the files again.")) from None
+
+
 class DraftReplyForm(VersionedForm):
     # Not required here: a saved draft may be unfinished; submitting it
     # without what was done is refused by the verb, next to this field.
@@ -185,6 +197,8 @@ class DraftReplyForm(VersionedForm):
     )
     nonpublication_reason = forms.CharField(label=_("Why not publish"), required=False, widget=TEXT)
     photos = PhotosField(label=_("Photos or documents (images or PDF)"), required=False)
+    # Ticked beside the saved draft's photos (the case page lists them).
+    remove_photos = IdsField(required=False)
 
 
 class ReplyTemplateForm(forms.Form):

@@ -124,6 +124,18 @@ def contribute(
     return assignment
 
 
+def _keep_draft_photos(assignment: Assignment, remove) -> list[int]:
+    """The ids of the draft's photos the handler keeps; those removed are
+    deleted (an id not of this draft is ignored), their files after commit."""
+    saved, remove = assignment.reply_draft.get("photos", []), set(remove)
+    removed = [pk for pk in saved if pk in remove]
+    if removed:
+        gone = list(Attachment.objects.filter(pk__in=removed, assignment=assignment, reply=None))
+        Attachment.objects.filter(pk__in=[a.pk for a in gone]).delete()
+        transaction.on_commit(lambda: [a.file.delete(save=False) for a in gone])
+    return [pk for pk in saved if pk not in removed]
+
+
 DRAFT_FIELDS = (
     "content",
     "remaining_problems",
@@ -144,13 +156,15 @@ def save_reply_draft(
     recommend_nonpublication: bool = False,
     nonpublication_reason: str = "",
     photos=(),
+    remove_photos=(),
     expected_version: int | None = None,
 ) -> Assignment:
     """R8.2: the handler keeps a reply not ready to submit, to come back to
     and go on: nothing leaves the handler and the assignment's state stays;
-    photos added are kept with the draft."""
+    photos added are kept with the draft, `remove_photos` (ids) dropped."""
     case, assignment = _unit_action("save_reply_draft", actor, assignment, expected_version)
     now = timezone.now()
+    kept = _keep_draft_photos(assignment, remove_photos)
     added = attach(case, photos, assignment=assignment)
     assignment.reply_draft = {
         "content": content.strip(),
@@ -158,7 +172,7 @@ def save_reply_draft(
         "measures": measures.strip(),
         "recommend_nonpublication": bool(recommend_nonpublication),
         "nonpublication_reason": nonpublication_reason.strip(),
-        "photos": [*assignment.reply_draft.get("photos", []), *(a.pk for a in added)],
+        "photos": [*kept, *(a.pk for a in added)],
     }
     assignment.save(update_fields=["reply_draft"])
     _save(case)
@@ -177,6 +191,7 @@ def draft_reply(
     recommend_nonpublication: bool = False,
     nonpublication_reason: str = "",
     photos=(),
+    remove_photos=(),
     expected_version: int | None = None,
 ) -> Reply:
     """R8.2: the handler drafts the reply (what was done; for complex
@@ -205,7 +220,7 @@ def draft_reply(
         drafted_at=now,
     )
     added = attach(case, photos, assignment=assignment, reply=reply)
-    kept = assignment.reply_draft.get("photos", [])
+    kept = _keep_draft_photos(assignment, remove_photos)
     if kept:  # only then: a reply without a saved photo costs no statement more
         Attachment.objects.filter(pk__in=kept, assignment=assignment, reply=None).update(
             reply=reply

@@ -139,6 +139,31 @@ def test_a_saved_draft_changes_no_state_and_is_taken_up_again_R8_2(flow, clock):
     assert sorted(a.name for a in reply.attachments.all()) == ["2.png", "修复后.png"]
 
 
+def test_a_photo_is_removed_from_a_saved_draft(flow, clock, django_capture_on_commit_callbacks):
+    clock("2026-11-26 10:00")
+    assignment = instructed(flow, flow.web_case())
+    handler = staff(CGW, "handler")
+    actions.save_reply_draft(
+        actor=handler, assignment=assignment, content="维修中。", photos=[photo(), photo("2.png")]
+    )
+    assignment.refresh_from_db()
+    first, second = assignment.reply_draft["photos"]
+    stored = Attachment.objects.get(pk=first).file
+    # another case's file, or nonsense, among the ids: ignored
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes after commit
+        actions.save_reply_draft(
+            actor=handler, assignment=assignment, content="维修中。", remove_photos=[first, 10**12]
+        )
+    assignment.refresh_from_db()
+    assert assignment.reply_draft["photos"] == [second]
+    assert not Attachment.objects.filter(pk=first).exists()
+    assert not stored.storage.exists(stored.name)
+    reply = actions.draft_reply(
+        actor=handler, assignment=assignment, content="已修复。", remove_photos=[second]
+    )
+    assert not reply.attachments.exists() and not Attachment.objects.exists()
+
+
 def test_only_the_handler_of_the_replying_unit_saves_a_draft_R8_2(flow, clock):
     clock("2026-11-26 10:00")
     assignment = instructed(flow, flow.web_case())

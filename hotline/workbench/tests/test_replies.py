@@ -38,7 +38,7 @@ def instructed(flow, clock):
     return assignment
 
 
-def post_reply(client, assignment, alternate=False, photos=(), **fields):
+def post_reply(client, assignment, alternate=False, photos=(), remove=(), **fields):
     case = assignment.case
     case.refresh_from_db()
     prefix = f"draft_reply-{assignment.pk}"
@@ -46,6 +46,8 @@ def post_reply(client, assignment, alternate=False, photos=(), **fields):
     data.update({f"{prefix}-{k}": v for k, v in fields.items()})
     if photos:
         data[f"{prefix}-photos"] = list(photos)
+    if remove:
+        data[f"{prefix}-remove_photos"] = [str(pk) for pk in remove]
     if alternate:
         data["alternate"] = "1"
     return client.post(f"/cases/{case.number}/act/draft_reply/assignment/{assignment.pk}/", data)
@@ -80,6 +82,18 @@ def test_a_handler_saves_a_draft_with_a_photo_and_finds_it_again_R8_2(client, in
     assert reply.attachments.get().name == "修复后.png"
     page = client.get(f"/cases/{instructed.case.number}/").content.decode()
     assert 'data-testid="reply-photos"' in page and 'data-testid="draft-saved"' not in page
+
+
+def test_a_photo_ticked_on_the_page_is_removed_from_the_draft(client, instructed):
+    login(client, "city_handler")
+    post_reply(client, instructed, alternate=True, photos=[photo()], content="维修中。")
+    kept = instructed.case.attachments.get()
+    page = client.get(f"/cases/{instructed.case.number}/").content.decode()
+    assert f'name="draft_reply-{instructed.pk}-remove_photos" value="{kept.pk}"' in page
+    response = post_reply(client, instructed, alternate=True, remove=[kept.pk], content="维修中。")
+    assert response.status_code == 302 and not instructed.case.attachments.exists()
+    response = post_reply(client, instructed, alternate=True, remove=["abc"], content="维修中。")
+    assert response.status_code == 400 and "请重新勾选文件" in response.content.decode()
 
 
 def test_a_reply_without_what_was_done_is_refused_by_the_field_and_keeps_the_text(
