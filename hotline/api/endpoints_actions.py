@@ -42,6 +42,7 @@ from .schemas import (
     RegisterIn,
     ReopenIn,
     ReviewIn,
+    SaveReplyDraftIn,
     Versioned,
 )
 
@@ -397,6 +398,32 @@ def draft_reply(
         payload,
         "draft_reply",
         lambda actor: verbs.draft_reply(
+            actor=actor,
+            assignment=assignment,
+            content=payload.content,
+            remaining_problems=payload.remaining_problems,
+            measures=payload.measures,
+            recommend_nonpublication=payload.recommend_nonpublication,
+            nonpublication_reason=payload.nonpublication_reason,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post(
+    "/cases/{number}/assignments/{assignment_id}/save_reply_draft",
+    operation_id="save_reply_draft",
+)
+def save_reply_draft(
+    request, payload: SaveReplyDraftIn, number: str = CaseNumber, assignment_id: int = AssignmentId
+):
+    """R8.2: keep the reply as a draft, not yet submitted to the leader."""
+    assignment = _assignment(request, number, assignment_id)
+    return _act(
+        request,
+        payload,
+        "save_reply_draft",
+        lambda actor: verbs.save_reply_draft(
             actor=actor,
             assignment=assignment,
             content=payload.content,

@@ -428,6 +428,14 @@ class DraftReplyIn(Versioned):
     nonpublication_reason: str = optional_text()
 
 
+class SaveReplyDraftIn(Versioned):
+    content: str = optional_text()
+    remaining_problems: str = optional_text()
+    measures: str = optional_text()
+    recommend_nonpublication: bool = False
+    nonpublication_reason: str = optional_text()
+
+
 class ReviewIn(Versioned):
     approve: bool
     reasons: str = optional_text()

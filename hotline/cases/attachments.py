@@ -49,8 +49,10 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def attach(case, uploads) -> list[Attachment]:
-    """Check every upload first, then store them: all or none."""
+def attach(case, uploads, *, assignment=None, reply=None) -> list[Attachment]:
+    """Check every upload first, then store them: all or none. A unit's
+    photos for its reply name its `assignment`, and the `reply` once
+    submitted."""
     checked = []
     for upload in uploads:
         if upload.size > settings.HOTLINE_MAX_ATTACHMENT_BYTES:
@@ -71,6 +73,8 @@ def attach(case, uploads) -> list[Attachment]:
     return [
         Attachment.objects.create(
             case=case,
+            assignment=assignment,
+            reply=reply,
             file=File(upload, name=stored_name(content_type)),
             name=(upload.name or "")[:200],
             content_type=content_type,

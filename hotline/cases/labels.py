@@ -48,6 +48,7 @@ EVENT_LABELS = {
     "instruct": _("leader's instruction"),
     "contribute": _("co-handler's contribution"),
     "draft_reply": _("reply drafted"),
+    "save_reply_draft": _("reply draft saved"),
     "send_back_draft": _("draft sent back by the leader"),
     "approve_reply": _("reply approved by the leader"),
     "return": _("returned by the unit"),

@@ -224,7 +224,18 @@ class CaseNumberCounter(models.Model):
 
 
 class Attachment(models.Model):
+    """A file of a case: the requester's (a scanned fax, a photo), or a
+    handling unit's photo for its reply (R8.2). A unit's photo names its
+    assignment; it belongs to the reply once the reply is submitted, and
+    until then to the unit's saved draft."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    assignment = models.ForeignKey(
+        "Assignment", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    reply = models.ForeignKey(
+        "Reply", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
     name = models.CharField(_("name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
@@ -306,6 +317,9 @@ class Assignment(models.Model):
     contribution = models.TextField(_("contribution"), blank=True)
     redo_count = models.PositiveSmallIntegerField(_("redo count"), default=0)
     flag_lapsed = models.BooleanField(_("lapsed unhandled"), default=False)
+    # The handler's reply saved but not yet submitted to the leader (R8.2):
+    # the form's fields and the ids of its photos; emptied on submission.
+    reply_draft = models.JSONField(_("saved reply draft"), default=dict, blank=True)
 
     class Meta:
         ordering = ["part", "id"]
@@ -355,6 +369,28 @@ class Reply(models.Model):
 
     def __str__(self):
         return f"{self.assignment} #{self.pk}"
+
+
+class ReplyTemplate(models.Model):
+    """A unit's reusable wording for the three parts of a reply (R8.2),
+    kept by its handlers and leaders; the reply form offers them."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="reply_templates", verbose_name=_("unit")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    content = models.TextField(_("what was done"))
+    remaining_problems = models.TextField(_("remaining problems"), blank=True)
+    measures = models.TextField(_("measures or proposals"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["unit", "title", "id"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+
+    def __str__(self):
+        return self.title
 
 
 class ReturnRequest(models.Model):

@@ -240,6 +240,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         SOLE_OR_LEAD,
     ),
     Transition(
+        "save_reply_draft",
+        "assignment",
+        (A.INSTRUCTED, A.REDO),
+        None,
+        Role.HANDLER,
+        Where.ASSIGNED_UNIT,
+        ("R8.2",),
+        SOLE_OR_LEAD,
+    ),
+    Transition(
         "send_back_draft",
         "assignment",
         (A.AWAITING_APPROVAL,),

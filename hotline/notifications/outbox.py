@@ -35,6 +35,15 @@ DEFAULT_TEXTS = {
     Message.Kind.BREACHED: "【12345】{unit}：诉求件{number}的{deadline}时限已超时，请立即处理。",
 }
 
+# An SMS longer than 70 characters goes in segments of 67, which operators
+# join only up to a few and bill one by one: a result message longer than
+# five segments is sent by SMS with the reply shortened, and says where the
+# whole reply is (the link in the message opens the requester's own case
+# page; so does the portal's query with the number and query code). Email,
+# fax and the agents' call-back carry the whole reply.
+SMS_MAX_CHARS = 5 * 67
+SHORTENED = "……（答复全文请点击下方链接查看，或凭编号和查询码在12345网站查询）"
+
 # The channel a requester's message goes back by. A phone case's messages
 # become call-back tasks for the agents; web and API cases are answered by
 # SMS to the mobile they gave.
@@ -96,13 +105,18 @@ def tell_requester(case, kind: str, **values) -> Message | None:
             return None
         channel = "sms"
     recipient = requester.email if channel == "email" else requester.phone
-    return _queue(
-        case=case,
-        kind=kind,
-        channel=channel,
-        recipient=recipient,
-        text=render(kind, case, number=case.number, **values),
-    )
+    text = render(kind, case, number=case.number, **values)
+    if channel == "sms" and "result" in values and len(text) > SMS_MAX_CHARS:
+        text = _shortened(kind, case, values)
+    return _queue(case=case, kind=kind, channel=channel, recipient=recipient, text=text)
+
+
+def _shortened(kind, case, values) -> str:
+    """The message with as much of the result as fits in SMS_MAX_CHARS."""
+    frame = len(render(kind, case, number=case.number, **{**values, "result": ""}))
+    room = max(SMS_MAX_CHARS - frame - len(SHORTENED), 0)
+    result = values["result"][:room].rstrip() + SHORTENED
+    return render(kind, case, number=case.number, **{**values, "result": result})
 
 
 def tell_unit(unit, case, kind: str, notice: str, **values) -> None:

@@ -6,7 +6,7 @@ row's preconditions (hotline.cases.preconditions), which the verbs refuse
 with, so what is offered is what the verb accepts."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.cases import actions as verbs
 from hotline.cases import preconditions
-from hotline.cases.models import Assignment, Case, Escalation, Part, Reply
+from hotline.cases.actions.handling import DRAFT_FIELDS
+from hotline.cases.models import Assignment, Attachment, Case, Escalation, Part, Reply
 from hotline.cases.repeats import timely_reply_count
+from hotline.cases.replies import result_text
 from hotline.cases.workflow import BY_ACTION, InvalidTransition, Where, check
 from hotline.organisation.models import Unit
 
@@ -33,10 +35,21 @@ class Spec:
     # An action that cannot be undone and tells the requester: (target,
     # data) -> the exact message, shown for confirmation before it runs.
     confirm: Callable | None = None
+    # What the form starts with, from its target (a saved draft).
+    initial: Callable | None = None
 
 
 def _v(data):
     return data["expected_version"]
+
+
+def _reply(data):
+    return {
+        **{k: data[k] for k in DRAFT_FIELDS},
+        "photos": data.get("photos") or [],
+        "remove_photos": data.get("remove_photos") or [],
+        "expected_version": _v(data),
+    }
 
 
 SPECS = [
@@ -141,16 +154,8 @@ SPECS = [
         _("Submit the reply to the leader"),
         "assignment",
         f.DraftReplyForm,
-        lambda u, a, d: verbs.draft_reply(
-            actor=u,
-            assignment=a,
-            content=d["content"],
-            remaining_problems=d["remaining_problems"],
-            measures=d["measures"],
-            recommend_nonpublication=d["recommend_nonpublication"],
-            nonpublication_reason=d["nonpublication_reason"],
-            expected_version=_v(d),
-        ),
+        lambda u, a, d: verbs.draft_reply(actor=u, assignment=a, **_reply(d)),
+        initial=lambda a: {k: a.reply_draft[k] for k in DRAFT_FIELDS if k in a.reply_draft},
     ),
     Spec(
         "approve_reply",
@@ -250,8 +255,13 @@ SPECS = [
     ),
 ]
 
-# Second buttons on the same form: the other outcome of a decision.
+# Second buttons on the same form: the other outcome of a decision, or
+# (the reply) keeping it as a draft instead of submitting it.
 ALTERNATES = {
+    "draft_reply": (
+        _("Save the draft"),
+        lambda u, a, d: verbs.save_reply_draft(actor=u, assignment=a, **_reply(d)),
+    ),
     "decide_take_back": (
         _("Leave it with the district"),
         lambda u, p, d: verbs.decide_take_back(
@@ -280,6 +290,7 @@ class Offer:
     target: Any
     form: Any
     alternate: Any = None
+    photos: list = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -341,22 +352,35 @@ def offers(case: Case, unit: Unit, role: str, initial: dict | None = None) -> li
                 continue
             if preconditions.unmet(spec.action, case, target, now) is not None:
                 continue
-            data = {"expected_version": case.version, **(initial or {}).get(spec.action, {})}
+            data = {
+                "expected_version": case.version,
+                **(spec.initial(target) if spec.initial else {}),
+                **(initial or {}).get(spec.action, {}),
+            }
             form = spec.form(initial=data, prefix=f"{spec.action}-{target.pk}")
             alternate = ALTERNATES.get(spec.action, (None,))[0]
-            found.append(Offer(spec, target, form, alternate))
+            photos = draft_photos(target) if spec.action == "draft_reply" else []
+            found.append(Offer(spec, target, form, alternate, photos))
     return found
 
 
+def draft_photos(target) -> list:
+    """The photos kept with an assignment's saved reply draft."""
+    kept = getattr(target, "reply_draft", None) or {}
+    if not kept.get("photos"):
+        return []
+    return list(Attachment.objects.filter(pk__in=kept["photos"], assignment=target, reply=None))
+
+
 def close_initial(case: Case) -> dict:
-    latest = {}
-    for reply in (
+    """The close form filled with the whole of each part's approved reply
+    (R8.2), as the requester will read it."""
+    approved = (
         Reply.objects.filter(assignment__case=case, review_decision="approved")
         .order_by("assignment__part__number", "-id")
         .select_related("assignment")
-    ):
-        latest.setdefault(reply.assignment.part_id, reply.content)
-    return {"result": "\n".join(latest.values())}
+    )
+    return {"result": result_text(approved)}
 
 
 def screening_facts(case: Case) -> dict:

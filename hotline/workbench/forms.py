@@ -235,14 +235,61 @@ class ContributeForm(VersionedForm):
     text = forms.CharField(label=_("Contribution for the lead unit"), widget=TEXT)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several files in one input; what each contains is checked by
+    hotline.cases.attachments."""
+
+    MAX_FILES = 6
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > self.MAX_FILES:
+            raise forms.ValidationError(_("At most %(n)s files at a time.") % {"n": self.MAX_FILES})
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+class IdsField(forms.Field):
+    """Ids ticked on the page (the draft's photos to remove)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            return [int(v) for v in value or []]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Tick the files again.")) from None
+
+
 class DraftReplyForm(VersionedForm):
-    content = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 5}))
+    # Not required here: a saved draft may be unfinished; submitting it
+    # without what was done is refused by the verb, next to this field.
+    content = forms.CharField(
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
     remaining_problems = forms.CharField(label=_("Remaining problems"), required=False, widget=TEXT)
     measures = forms.CharField(label=_("Measures or proposals"), required=False, widget=TEXT)
     recommend_nonpublication = forms.BooleanField(
         label=_("Recommend not publishing the result (R9)"), required=False
     )
     nonpublication_reason = forms.CharField(label=_("Why not publish"), required=False, widget=TEXT)
+    photos = PhotosField(label=_("Photos or documents (images or PDF)"), required=False)
+    # Ticked beside the saved draft's photos (the case page lists them).
+    remove_photos = IdsField(required=False)
+
+
+class ReplyTemplateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    content = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 5}))
+    remaining_problems = forms.CharField(label=_("Remaining problems"), required=False, widget=TEXT)
+    measures = forms.CharField(label=_("Measures or proposals"), required=False, widget=TEXT)
 
 
 class NoteForm(VersionedForm):

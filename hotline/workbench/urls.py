@@ -16,6 +16,18 @@ urlpatterns = [
         views.act,
         name="act",
     ),
+    path(
+        "cases/<casenumber:number>/attachments/<int:attachment_id>/",
+        views.attachment,
+        name="case-attachment",
+    ),
+    path("reply-templates/", views.reply_templates, name="reply-templates"),
+    path("reply-templates/<int:template_id>/", views.reply_templates, name="reply-template-edit"),
+    path(
+        "reply-templates/<int:template_id>/delete/",
+        views.reply_template_delete,
+        name="reply-template-delete",
+    ),
     path("intake/", views.intake, name="intake"),
     path("intake/caller/", views.caller, name="caller"),
     path("intake/lookup/", views.lookup, name="case-lookup"),

@@ -13,11 +13,11 @@ from django.contrib.auth.views import PasswordChangeView
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,6 +33,13 @@ from hotline.cases.privacy import FULL_REQUESTER_ROLES, text_for
 from hotline.cases.progress import progress as case_progress
 from hotline.cases.progress import reply_due
 from hotline.cases.repeats import SIMILARITY, find_likely_repeats, normalise_phone, similarity
+from hotline.cases.reply_templates import (
+    KEEPERS,
+    delete_reply_template,
+    may_keep,
+    save_reply_template,
+    templates_for,
+)
 from hotline.cases.visibility import progress_cases, visible_cases
 from hotline.cases.workflow import CaseState
 from hotline.health.status import job_problems
@@ -46,7 +53,7 @@ from hotline.supervision.rules import supervises
 
 from . import case_actions
 from .countdown import countdown
-from .forms import IntakeForm, PlanForm, ScreeningForm, VersionedForm
+from .forms import IntakeForm, PlanForm, ReplyTemplateForm, ScreeningForm, VersionedForm
 from .models import IntakeSubmission
 from .queues import PAGE, tasks
 
@@ -177,6 +184,15 @@ def _detail_context(request, case, acting, failed=None):
     initial = {}
     if acting.role == Role.REVIEWER and case.state == CaseState.APPROVED:
         initial["close"] = case_actions.close_initial(case)
+    chosen = filters.whole_number(request.GET.get("reply_template"), None, 1, filters.MAX_ID)
+    if chosen is not None and acting.role == Role.HANDLER:
+        template = templates_for(acting.unit).filter(pk=chosen).first()
+        if template is not None:  # fills the reply form; the saved draft stays as it was
+            initial["draft_reply"] = {
+                "content": template.content,
+                "remaining_problems": template.remaining_problems,
+                "measures": template.measures,
+            }
     offers = case_actions.offers(case, acting.unit, acting.role, initial)
     for offer in offers:
         if failed and offer.key == failed[0]:
@@ -209,10 +225,18 @@ def _detail_context(request, case, acting, failed=None):
         "parts": case.parts.select_related("holder_bureau").prefetch_related(
             "assignments__unit", "assignments__replies__reviewed_by"
         ),
+        "reply_templates": (
+            list(templates_for(acting.unit))
+            if any(o.spec.action == "draft_reply" for o in offers)
+            else []
+        ),
+        "chosen_template": chosen,
         "clocks": clocks,
         "events": case.events.select_related("actor", "actor_unit"),
         "messages_out": case.messages.all(),
-        "attachments": case.attachments.all(),
+        # The requester's files; the units' photos stand with their replies.
+        "attachments": case.attachments.filter(assignment__isnull=True),
+        "reply_photos": _reply_photos(case),
         "escalations": case.escalations.select_related("main_recipient").prefetch_related(
             "copy_recipients"
         ),
@@ -224,6 +248,42 @@ def _detail_context(request, case, acting, failed=None):
         "facts": case_actions.screening_facts(case) if case.state == CaseState.SCREENING else {},
         "state_label": _state_label(case.state),
     }
+
+
+def _reply_photos(case) -> dict:
+    """The submitted replies' files, by reply: one statement for the page."""
+    photos = {}
+    for attachment in case.attachments.filter(reply__isnull=False).order_by("id"):
+        photos.setdefault(attachment.reply_id, []).append(attachment)
+    return photos
+
+
+@login_required
+def attachment(request, number, attachment_id):
+    """A case's file, to the roles that read the case in full in a unit that
+    sees it (D8: a photo cannot be masked); a saved draft's photos only to
+    the drafting unit. Never the public: photos may show faces and plates."""
+    acting, case = _visible_case(request, number)
+    if acting.role not in FULL_REQUESTER_ROLES:
+        raise Http404
+    found = get_object_or_404(case.attachments.select_related("assignment"), pk=attachment_id)
+    if (
+        found.reply_id is None
+        and found.assignment_id
+        and found.assignment.unit_id != acting.unit.pk
+    ):
+        raise Http404
+    try:
+        stored = found.file.open("rb")
+    except FileNotFoundError:  # a file lost from the media store: missing, not a server error
+        raise Http404 from None
+    response = FileResponse(stored, content_type=found.content_type)
+    # Shown in the page when an image, else downloaded; never run as a page.
+    inline = found.content_type.startswith("image/")
+    response["Content-Disposition"] = content_disposition_header(not inline, found.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @login_required
@@ -263,7 +323,7 @@ def act(request, number, action, target_kind, target_id):
     if spec is None or spec.target != target_kind or spec.run is None:
         raise Http404
     target = _target(case, target_kind, target_id)
-    form = spec.form(request.POST, prefix=f"{action}-{target.pk}")
+    form = spec.form(request.POST, request.FILES, prefix=f"{action}-{target.pk}")
     key = f"{action}-{target_kind}-{target.pk}"
     if not form.is_valid():
         context = _detail_context(request, case, acting, failed=(key, form))
@@ -719,3 +779,57 @@ class PasswordChange(SuccessMessageMixin, PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("queue")
     success_message = gettext_lazy("Your password has been changed.")
+
+
+def _template_keeper(request):
+    acting = _acting(request)
+    if not may_keep(request.user, acting.unit) or acting.role not in KEEPERS:
+        raise PermissionDenied(_("Only a unit's handlers and leaders keep its reply templates."))
+    return acting
+
+
+@login_required
+def reply_templates(request, template_id=None):
+    """R8.2: the acting unit's reply templates; a new one, or one changed."""
+    acting = _template_keeper(request)
+    template = (
+        get_object_or_404(templates_for(acting.unit), pk=template_id) if template_id else None
+    )
+    status = 200
+    if request.method == "POST":
+        form = ReplyTemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                save_reply_template(
+                    actor=request.user, unit=acting.unit, template=template, **form.cleaned_data
+                )
+            except WorkflowError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Template saved."))
+                return redirect("reply-templates")
+        status = 400
+    else:
+        initial = {}
+        if template is not None:
+            initial = {
+                k: getattr(template, k)
+                for k in ("title", "content", "remaining_problems", "measures")
+            }
+        form = ReplyTemplateForm(initial=initial)
+    return render(
+        request,
+        "workbench/reply_templates.html",
+        {"templates": templates_for(acting.unit), "form": form, "editing": template},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def reply_template_delete(request, template_id):
+    acting = _template_keeper(request)
+    template = get_object_or_404(templates_for(acting.unit), pk=template_id)
+    delete_reply_template(actor=request.user, template=template)
+    messages.success(request, _("Template deleted."))
+    return redirect("reply-templates")

@@ -12,7 +12,7 @@ def test_register_to_close_through_the_api(db, clock, api_as):
     clock("2026-09-29 10:00")
     agent = api_as("agent", "鼓楼数据信息服务中心", ["register", "forward"])
     dispatcher = api_as("city_dispatcher", CITY_BUREAU, ["accept", "classify", "dispatch"])
-    handler = api_as("city_handler", CITY_UNIT, ["read", "draft_reply"])
+    handler = api_as("city_handler", CITY_UNIT, ["read", "save_reply_draft", "draft_reply"])
     leader = api_as("city_leader", CITY_UNIT, ["instruct", "approve_reply"])
     reviewer = api_as("city_reviewer", CITY_BUREAU, ["review", "close"])
 
@@ -54,6 +54,8 @@ def test_register_to_close_through_the_api(db, clock, api_as):
     base = f"/assignments/{assignment['id']}"
     act(handler, f"{base}/read")
     act(leader, f"{base}/instruct", {"instruction": "请核实后答复。"})
+    case = act(handler, f"{base}/save_reply_draft", {"content": "正在核实。"})
+    assert case["state"] == "handling"  # R8.2: a saved draft leaves nothing to the leader yet
     act(handler, f"{base}/draft_reply", {"content": "已责令施工单位停止夜间施工。"})
     case = act(leader, f"{base}/approve_reply")
     assert case["state"] == "reviewing"

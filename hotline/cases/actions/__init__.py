@@ -26,6 +26,7 @@ from .handling import (
     draft_reply,
     instruct_assignment,
     read_assignment,
+    save_reply_draft,
     send_back_draft,
 )
 from .intake import forward_case, register_case, submit_online
@@ -89,6 +90,7 @@ __all__ = [
     "responsible_person",
     "return_assignment",
     "review_reply",
+    "save_reply_draft",
     "screen_case",
     "send_back_draft",
     "submit_online",

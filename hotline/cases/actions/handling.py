@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from hotline.organisation.models import User
 
 from .. import workflow
+from ..attachments import attach
 from ..errors import WrongState
 from ..models import (
     Assignment,
+    Attachment,
     Clock,
     Event,
     Reply,
@@ -122,6 +124,62 @@ def contribute(
     return assignment
 
 
+def _keep_draft_photos(assignment: Assignment, remove) -> list[int]:
+    """The ids of the draft's photos the handler keeps; those removed are
+    deleted (an id not of this draft is ignored), their files after commit."""
+    saved, remove = assignment.reply_draft.get("photos", []), set(remove)
+    removed = [pk for pk in saved if pk in remove]
+    if removed:
+        gone = list(Attachment.objects.filter(pk__in=removed, assignment=assignment, reply=None))
+        Attachment.objects.filter(pk__in=[a.pk for a in gone]).delete()
+        transaction.on_commit(lambda: [a.file.delete(save=False) for a in gone])
+    return [pk for pk in saved if pk not in removed]
+
+
+DRAFT_FIELDS = (
+    "content",
+    "remaining_problems",
+    "measures",
+    "recommend_nonpublication",
+    "nonpublication_reason",
+)
+
+
+@transaction.atomic
+def save_reply_draft(
+    *,
+    actor: User,
+    assignment: Assignment,
+    content: str = "",
+    remaining_problems: str = "",
+    measures: str = "",
+    recommend_nonpublication: bool = False,
+    nonpublication_reason: str = "",
+    photos=(),
+    remove_photos=(),
+    expected_version: int | None = None,
+) -> Assignment:
+    """R8.2: the handler keeps a reply not ready to submit, to come back to
+    and go on: nothing leaves the handler and the assignment's state stays;
+    photos added are kept with the draft, `remove_photos` (ids) dropped."""
+    case, assignment = _unit_action("save_reply_draft", actor, assignment, expected_version)
+    now = timezone.now()
+    kept = _keep_draft_photos(assignment, remove_photos)
+    added = attach(case, photos, assignment=assignment)
+    assignment.reply_draft = {
+        "content": content.strip(),
+        "remaining_problems": remaining_problems.strip(),
+        "measures": measures.strip(),
+        "recommend_nonpublication": bool(recommend_nonpublication),
+        "nonpublication_reason": nonpublication_reason.strip(),
+        "photos": [*kept, *(a.pk for a in added)],
+    }
+    assignment.save(update_fields=["reply_draft"])
+    _save(case)
+    _unit_event(case, "save_reply_draft", actor, assignment, now, photos=len(added))
+    return assignment
+
+
 @transaction.atomic
 def draft_reply(
     *,
@@ -132,11 +190,15 @@ def draft_reply(
     measures: str = "",
     recommend_nonpublication: bool = False,
     nonpublication_reason: str = "",
+    photos=(),
+    remove_photos=(),
     expected_version: int | None = None,
 ) -> Reply:
     """R8.2: the handler drafts the reply (what was done; for complex
-    matters the remaining problems and the measures proposed). R9: it can
-    recommend that the result not be published, with a reason."""
+    matters the remaining problems and the measures proposed), with any
+    photos, and submits it to the leader; the photos of a saved draft go
+    with it. R9: it can recommend that the result not be published, with a
+    reason."""
     case, assignment = _unit_action("draft_reply", actor, assignment, expected_version)
     content = _text(content, "content", _("Write what was done."))
     if recommend_nonpublication:
@@ -157,10 +219,17 @@ def draft_reply(
         drafted_by=actor,
         drafted_at=now,
     )
+    added = attach(case, photos, assignment=assignment, reply=reply)
+    kept = _keep_draft_photos(assignment, remove_photos)
+    if kept:  # only then: a reply without a saved photo costs no statement more
+        Attachment.objects.filter(pk__in=kept, assignment=assignment, reply=None).update(
+            reply=reply
+        )
     assignment.state = workflow.moved(
         "draft_reply", "assignment", assignment.state, A.AWAITING_APPROVAL
     )
-    assignment.save(update_fields=["state"])
+    assignment.reply_draft = {}
+    assignment.save(update_fields=["state", "reply_draft"])
     _save(case)
     _unit_event(
         case,
@@ -170,6 +239,7 @@ def draft_reply(
         now,
         reply=reply.pk,
         recommend_nonpublication=recommend_nonpublication,
+        photos=len(added) + len(kept),
     )
     return reply
 

@@ -22,6 +22,7 @@ from ..models import (
     Violation,
 )
 from ..rating import rating_url
+from ..replies import result_text
 from ..violations import first_handlers
 from ..workflow import AssignmentState as A
 from ..workflow import CaseState as C
@@ -228,10 +229,7 @@ def close_case(
     )
     _check("close", case.state)
     if not result.strip():
-        latest = {}
-        for reply in approved:
-            latest.setdefault(reply.assignment.part_id, reply)
-        result = "\n".join(r.content for r in latest.values())
+        result = result_text(approved)
     now = timezone.now()
     case.state = workflow.moved("close", "case", case.state, C.CLOSED)
     case.result = result.strip()

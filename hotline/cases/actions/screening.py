@@ -9,7 +9,7 @@ from django.db.models import Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hotline.calendar.workdays import end_text
+from hotline.calendar.workdays import SHANGHAI, end_text
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import (
     EMERGENCY_ADVICE,

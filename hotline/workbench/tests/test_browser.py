@@ -284,3 +284,85 @@ def test_an_administrator_enters_2026_from_the_state_council_text_D1(
     assert {d.date for d in stored.days.filter(kind="workday")} == shipped.workdays
     change = CalendarChange.objects.get(year=2026)
     assert change.by.username == "admin" and change.reason == "国务院办公厅通知已发布"
+
+
+def tiny_png() -> bytes:
+    """A real 1×1 PNG, so the browser can show it."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_handler_replies_from_a_template_with_a_photo_R8_2(
+    as_user, live_server, settings, tmp_path
+):
+    """R8.2: the handler fills the reply in from the unit's template, adds a
+    photo of the repair, saves a draft, comes back and submits it; the
+    leader sees the whole reply with the photo."""
+    from hotline.cases import actions
+    from hotline.cases.models import ReplyTemplate
+    from hotline.cases.tests.conftest import staff
+    from hotline.organisation.models import Unit
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cgw = "福州市城市管理委员会"
+    flow = Flow()
+    case = flow.web_case()
+    assignment = flow.to(case, cgw)
+    actions.read_assignment(actor=staff(cgw, "handler"), assignment=assignment)
+    actions.instruct_assignment(
+        actor=staff(cgw, "leader"), assignment=assignment, instruction="请核实后答复。"
+    )
+    ReplyTemplate.objects.create(
+        unit=Unit.objects.get(name=cgw),
+        title="路灯维修",
+        content="已安排维修人员更换损坏灯具。",
+        remaining_problems="部分线路老化。",
+        measures="纳入每月巡查。",
+    )
+    photo = tmp_path / "修复后.png"
+    photo.write_bytes(tiny_png())
+    case_url = f"{live_server.url}/cases/{case.number}/"
+
+    handler = as_user("city_handler")
+    handler.goto(case_url)
+    handler.get_by_test_id("use-template").get_by_label("从模板填写").select_option(
+        label="路灯维修"
+    )
+    handler.get_by_role("button", name="填入").click()
+    form = handler.get_by_test_id("action-draft_reply")
+    expect(form.get_by_label("办理情况")).to_have_value("已安排维修人员更换损坏灯具。")
+    expect(form.get_by_label("解决措施或建议")).to_have_value("纳入每月巡查。")
+    form.get_by_label("办理情况").fill("已安排维修人员更换损坏灯具，已亮灯。")
+    form.get_by_label("照片或文件（图片或PDF）").set_input_files(str(photo))
+    act(handler, "draft_reply", button="保存草稿")
+
+    handler.goto(case_url)  # later: the draft and its photo are still there
+    expect(handler.get_by_test_id("draft-saved")).to_be_visible()
+    expect(handler.get_by_test_id("draft-photos")).to_contain_text("修复后.png")
+    form = handler.get_by_test_id("action-draft_reply")
+    expect(form.get_by_label("办理情况")).to_have_value("已安排维修人员更换损坏灯具，已亮灯。")
+    act(handler, "draft_reply", button="提交领导审批")
+
+    leader = as_user("city_leader")
+    leader.goto(case_url)
+    reply = leader.locator(".reply").last
+    expect(reply).to_contain_text("已安排维修人员更换损坏灯具，已亮灯。")
+    expect(reply).to_contain_text("纳入每月巡查。")
+    image = reply.get_by_test_id("reply-photos").locator("img")
+    expect(image).to_be_visible()
+    assert image.evaluate("i => i.complete && i.naturalWidth") == 1
+    shoot(leader, "reply_with_photo")

@@ -25,7 +25,10 @@ NOT_IN_WORKBENCH = {
     "lapse_take_back": "the worker (D4)",
 }
 # Taken through another action's endpoint and form, with its own plan.
-THROUGH = {"pass_to_district": "dispatch"}
+THROUGH = {
+    "pass_to_district": "dispatch",
+    "save_reply_draft": "draft_reply",  # the reply form's second button
+}
 NOT_IN_API = {
     "submit_online": "Open311 and the portal",
     "rate": "the requester, on the portal",

@@ -153,6 +153,7 @@ PLAN = (
 )
 SCREEN = [*PLAN, "mode", "reason", "city_final_review"]
 
+REPLY_TEMPLATE = ["title", "content", "remaining_problems", "measures"]
 PORTAL_SUBMIT = ["submission", "content", "category", "location", "name", "mobile"]
 PORTAL_SUBMIT += ["disclosure_allowed", "website"]
 OPEN311_POST = ["api_key", "service_code", "lat", "long", "address_string", "description"]
@@ -163,8 +164,25 @@ PAGES = [
     Page("switch", lambda d, w: "/switch/", [], ["acting", "next"]),
     Page("password-change", lambda d, w: "/password/", [], ["old_password", "new_password1"]),
     Page("case-list", lambda d, w: "/cases/", FILTERS),
-    Page("case-detail", _case_path(), ["tab"]),
+    Page("case-detail", _case_path(), ["tab", "reply_template"]),
     Page("case-print", _case_path("print/"), []),
+    Page(
+        "case-attachment",
+        lambda d, w: f"/cases/{_one(d, w.number, path_words)}/attachments/{d(path_ints)}/",
+    ),
+    Page("reply-templates", lambda d, w: "/reply-templates/", [], REPLY_TEMPLATE),
+    Page(
+        "reply-template-edit",
+        lambda d, w: f"/reply-templates/{d(path_ints)}/",
+        [],
+        REPLY_TEMPLATE,
+    ),
+    Page(
+        "reply-template-delete",
+        lambda d, w: f"/reply-templates/{d(path_ints)}/delete/",
+        [],
+        ["next"],
+    ),
     Page(
         "dispatch",
         lambda d, w: (
