@@ -10,7 +10,7 @@ from django.db import transaction
 
 from hotline.cases.models import Case
 from hotline.cases.publication import mask_for
-from hotline.cases.search import segment
+from hotline.cases.search import index_text
 
 BATCH = 500
 
@@ -28,7 +28,7 @@ def remask_search_index() -> int:
             return changed
         stale = []
         for case in batch:
-            text = segment(*map(mask_for(case.requester), (case.content, case.location)))
+            text = index_text(*map(mask_for(case.requester), (case.content, case.location)))
             if text != case.search_text:
                 case.search_text = text
                 stale.append(case)
