@@ -41,9 +41,7 @@ def listed(client, user, q):
     return response, re.findall(r'<a href="/cases/(\w+)/">', page)
 
 
-@pytest.mark.parametrize(
-    "typed", ["{n}", "{n_lower}", " {n} ", "{digits}", "{wide}", "{spaced}"]
-)
+@pytest.mark.parametrize("typed", ["{n}", "{n_lower}", " {n} ", "{digits}", "{wide}", "{spaced}"])
 def test_a_case_number_opens_that_case(client, flow, cases, typed):
     """However the number is typed: lower case, full-width digits, spaces,
     without the prefix."""
@@ -98,7 +96,7 @@ def test_a_name_or_phone_finds_only_cases_the_unit_may_see_D8(client, cases):
         assert cases[0].number not in page, q
 
 
-def test_the_requesters_own_cases_come_before_text_that_mentions_the_name(client, flow, cases, clock):
+def test_the_requesters_own_cases_come_before_text_naming_them(client, flow, cases, clock):
     clock("2026-11-27 10:00")
     mention = flow.phone_case(content="王小明家门口路灯坏了。")
     _, page = listed(client, flow.city_dispatcher, "王小明")
