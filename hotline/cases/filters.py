@@ -113,7 +113,8 @@ def apply(cases, get, *, date_field="received_at", role=None):
     if "to_date" in f:
         cases = cases.filter(**{f"{date_field}__date__lte": f["to_date"]})
     if "q" in f:
-        cases = search(cases, f["q"], first=personal_matches(cases, f["q"], role))
+        first = personal_matches(cases, f["q"], role) if role else None
+        cases = search(cases, f["q"], first=first)
     return cases
 
 
