@@ -76,19 +76,24 @@ _PHONE_SPELLING = re.compile(r"[\d\s+\-().]+")
 def personal_matches(cases, query: str, role: str | None):
     """The cases of `cases` that `query` names by number, or, for a role
     that sees requesters in full (privacy.py), by the requester's phone in
-    any spelling or their name; None when it names none that way."""
-    wanted = Q()
+    any spelling or their name; None when it names none that way. One query
+    of the ids: each way by its own index (an OR across the two tables
+    would read them whole)."""
+    wanted = []
     number = case_number(query)
     if number:
-        wanted |= Q(number=number)
+        wanted.append(Q(number=number))
     if role in FULL_REQUESTER_ROLES:
         spelled = unicodedata.normalize("NFKC", query).strip()
         phone = normalise_phone(spelled) if _PHONE_SPELLING.fullmatch(spelled) else ""
         if phone:
-            wanted |= Q(requester__phone=phone)
+            wanted.append(Q(requester__phone=phone))
         elif spelled:
-            wanted |= Q(requester__name=spelled)
-    return cases.filter(wanted) if wanted else None
+            wanted.append(Q(requester__name=spelled))
+    if not wanted:
+        return None
+    first, *others = (cases.filter(q).order_by().values_list("pk", flat=True) for q in wanted)
+    return first.union(*others) if others else first
 
 
 def apply(cases, get, *, date_field="received_at", role=None):

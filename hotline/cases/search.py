@@ -122,10 +122,10 @@ def _fts_all(tokens) -> str:
 def search(queryset, query: str, *, first=None):
     """Cases of `queryset` in which every term of `query` matches, annotated
     with RANK (how many terms match as whole words). `first`, a queryset of
-    the same model, adds its cases (at most FEW) ranked above every text
-    match: the staff's search by case number, phone or name."""
+    case ids, adds those cases (at most FEW) ranked above every text match:
+    the staff's search by case number, phone or name."""
     found = terms(query)
-    first_ids = [] if first is None else list(first.values_list("pk", flat=True)[:FEW])
+    first_ids = [] if first is None else list(first[:FEW])
     if not found and not first_ids:
         return queryset if first is None else queryset.none()
     if connection.vendor == "postgresql":

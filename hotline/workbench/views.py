@@ -75,8 +75,15 @@ def _filtered(request, cases, role):
     return filters.apply(cases, request.GET, role=role)
 
 
-def _filter_context(request):
+def _filter_context(request, role):
     return {
+        # What the search finds for this role (D8: phone and name only for
+        # the roles that see requesters in full).
+        "search_hint": (
+            _("words, case number, phone or name")
+            if role in FULL_REQUESTER_ROLES
+            else _("words or case number")
+        ),
         "statuses": [(s.value, _state_label(s.value)) for s in CaseState],
         "channels": Channel.choices,
         "categories": Category.objects.filter(is_active=True),
@@ -120,7 +127,7 @@ def queue(request):
             "today_is_working_day": calendar.is_working_day(today),
             "today_is_provisional": calendar.is_provisional(today),
             "policy": Policy.in_force(now),
-            **_filter_context(request),
+            **_filter_context(request, acting.role),
         },
     )
 
@@ -151,7 +158,7 @@ def case_list(request):
     return render(
         request,
         "workbench/case_list.html",
-        {"cases": page[:PAGE], "following": following, **_filter_context(request)},
+        {"cases": page[:PAGE], "following": following, **_filter_context(request, acting.role)},
     )
 
 

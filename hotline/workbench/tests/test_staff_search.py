@@ -107,3 +107,10 @@ def test_words_still_search_the_text(client, flow, cases):
     mine, other = cases
     _, page = listed(client, flow.city_dispatcher, "路灯")
     assert mine.number in page and other.number not in page
+
+
+def test_the_search_box_says_what_it_finds_for_the_role_D8(client, flow):
+    client.force_login(flow.city_dispatcher)
+    assert 'placeholder="关键词、诉求件编号、电话或姓名"' in client.get("/cases/").content.decode()
+    client.force_login(staff("福州市效能办", "supervisor"))
+    assert 'placeholder="关键词或诉求件编号"' in client.get("/cases/").content.decode()
