@@ -30,7 +30,7 @@ from common import fresh_demo_database, setup_django
 
 DB = "hotline_bench_search"
 POOL = 20_000
-RUNS = 15
+RUNS = 40
 TARGET_MS = 300
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超"]

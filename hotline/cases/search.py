@@ -179,21 +179,36 @@ def _holds_query(found) -> tuple[str, list[str]]:
     return " AND ".join(sql), params
 
 
+# The queries (within a list of cases) this process found common: asking
+# the index for FEW + 1 of their cases cost most of their time (a GIN bitmap
+# of every match), and a common query stays common as cases only grow.
+_COMMON: dict[tuple, bool] = {}
+_COMMON_KEPT = 1000
+
+
 def _search_postgres(queryset, found, first_ids):
     first_rank, condition = _first(found, first_ids)
     if found:
+        tsquery = _query(found, _postgres_all, "&", "|")
         text = RawSQL(
             f"{_TSVECTOR} @@ to_tsquery('simple'::regconfig, %s)",
-            [_query(found, _postgres_all, "&", "|")],
+            [tsquery],
             output_field=BooleanField(),
         )
+        sql, params = queryset.query.sql_with_params()
+        key = (FEW, tsquery, sql, repr(params))
         # Asked in date order, PostgreSQL walks the cases newest first until
         # a page of them matches: quick for a common word, the whole table
         # for a rare one or one in no case. So the full-text index is asked
         # first for a bounded set, in no order: when the words are rarer
         # than that, the page is ranked and ordered from those few.
-        few = list(queryset.filter(text).order_by().values_list("pk", flat=True)[: FEW + 1])
-        if len(few) > FEW:
+        few = []
+        if key not in _COMMON:
+            few = list(queryset.filter(text).order_by().values_list("pk", flat=True)[: FEW + 1])
+        if key in _COMMON or len(few) > FEW:
+            if len(_COMMON) >= _COMMON_KEPT:
+                _COMMON.clear()
+            _COMMON[key] = True
             # A common word: one case in a few hundred at least, so walking
             # the date order meets a page of them soon, each row checked by
             # string search rather than by building its tsvector again.
