@@ -620,13 +620,13 @@ def check_words() -> list[tuple[str, str, int]]:
     """The complaints at every place, segmented as intake does (content and
     location); fails if the words the pages search for are not where meant."""
     from hotline.cases.models import Category
-    from hotline.cases.search import segment
+    from hotline.cases.search import index_text
 
     categories = dict(Category.objects.values_list("code", "pk"))
     combos = []
     for code, text in [*COMPLAINTS, RARE_COMPLAINT]:
         for place in PLACES:
-            combos.append((place + text, segment(place + text, place), categories[code]))
+            combos.append((place + text, index_text(place + text, place), categories[code]))
     plain = combos[: len(PLACES) * len(COMPLAINTS)]
     share = {
         word: sum(word in words.split() for _c, words, _k in plain) / len(plain)

@@ -104,7 +104,9 @@ def list_cases(request, query: Query[CaseQuery]):
         wanted["from"] = query.received_from.isoformat()
     if query.received_to:
         wanted["to"] = query.received_to.isoformat()
-    cases = filters.apply(visible(request), wanted).select_related("category")
+    cases = filters.apply(visible(request), wanted, role=caller(request).role).select_related(
+        "category"
+    )
     rows, following = pagination.page(
         cases, order=query.order, cursor=query.cursor, limit=query.limit
     )

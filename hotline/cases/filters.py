@@ -1,6 +1,8 @@
 """The filters staff and the public narrow case lists with. Parsed by a
 form, so a malformed value is ignored, never an error page."""
 
+import re
+import unicodedata
 from datetime import UTC, date, datetime
 
 from django import forms
@@ -9,7 +11,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .search import search
+from .numbers import case_number
+from .privacy import FULL_REQUESTER_ROLES
+from .repeats import normalise_phone
+from .search import RANK, search
 
 # The dates a period may start or end on: wide enough for any record, narrow
 # enough that a day either side, or a time zone's shift, is still a date
@@ -63,8 +68,39 @@ class CaseFilters(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
 
 
-def apply(cases, get, *, date_field="received_at"):
-    """Narrow `cases` by the valid filters in the query string `get`."""
+# What a phone number may be written with besides digits (after NFKC, so
+# full-width forms count too): "+86 138-0591 2345", "(0591) 8765 4321".
+_PHONE_SPELLING = re.compile(r"[\d\s+\-().]+")
+
+
+def personal_matches(cases, query: str, role: str | None):
+    """The cases of `cases` that `query` names by number, or, for a role
+    that sees requesters in full (privacy.py), by the requester's phone in
+    any spelling or their name; None when it names none that way. One query
+    of the ids: each way by its own index (an OR across the two tables
+    would read them whole)."""
+    wanted = []
+    number = case_number(query)
+    if number:
+        wanted.append(Q(number=number))
+    if role in FULL_REQUESTER_ROLES:
+        spelled = unicodedata.normalize("NFKC", query).strip()
+        phone = normalise_phone(spelled) if _PHONE_SPELLING.fullmatch(spelled) else ""
+        if phone:
+            wanted.append(Q(requester__phone=phone))
+        elif spelled:
+            wanted.append(Q(requester__name=spelled))
+    if not wanted:
+        return None
+    first, *others = (cases.filter(q).order_by().values_list("pk", flat=True) for q in wanted)
+    return first.union(*others) if others else first
+
+
+def apply(cases, get, *, date_field="received_at", role=None):
+    """Narrow `cases` by the valid filters in the query string `get`. Staff
+    pass the `role` they act in, so that the search also finds cases by
+    number, and by the requester's phone and name where the role may see
+    them; the public pass none."""
     f = CaseFilters(get).values()
     if "status" in f:
         cases = cases.filter(state=f["status"])
@@ -82,21 +118,43 @@ def apply(cases, get, *, date_field="received_at"):
     if "to_date" in f:
         cases = cases.filter(**{f"{date_field}__date__lte": f["to_date"]})
     if "q" in f:
-        cases = search(cases, f["q"])
+        first = personal_matches(cases, f["q"], role) if role else None
+        cases = search(cases, f["q"], first=first)
     return cases
 
 
+def newest_first(cases, field: str):
+    """Searched cases best match first (hotline.cases.search), then every
+    list newest first."""
+    order = [f"-{field}", "-id"]
+    if RANK in cases.query.annotations:
+        order.insert(0, f"-{RANK}")
+    return cases.order_by(*order)
+
+
+def marker(case, field: str) -> str:
+    """Where the next page of newest_first() starts: "<timestamp>_<id>",
+    after the rank "<rank>_" when searched."""
+    at = f"{getattr(case, field).isoformat()}_{case.pk}"
+    rank = getattr(case, RANK, None)
+    return at if rank is None else f"{rank}_{at}"
+
+
 def before(cases, value: str | None, field: str):
-    """Keyset paging: the cases after the marker "<timestamp>_<id>"."""
+    """Keyset paging: the cases after a marker() in newest_first() order."""
     if not value or "_" not in value:
         return cases
-    stamp, pk = value.rsplit("_", 1)
+    parts = value.split("_")
+    ranked = RANK in cases.query.annotations
     try:
-        moment: datetime | None = parse_datetime(stamp)
-        key = int(pk)
+        rank = int(parts[0]) if len(parts) == 3 and ranked else None
+        moment: datetime | None = parse_datetime(parts[-2])
+        key = int(parts[-1])
     except (ValueError, TypeError):
         return cases
-    if moment is None or not -MAX_ID <= key <= MAX_ID:
+    if len(parts) not in (2, 3) or ranked != (rank is not None):
+        return cases
+    if moment is None or not -MAX_ID <= key <= MAX_ID or not -MAX_ID <= (rank or 0) <= MAX_ID:
         return cases
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -106,7 +164,10 @@ def before(cases, value: str | None, field: str):
         return cases
     if not in_range(moment.date()):
         return cases
-    return cases.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": key}))
+    older = Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": key})
+    if rank is None:
+        return cases.filter(older)
+    return cases.filter(Q(**{f"{RANK}__lt": rank}) | Q(older, **{RANK: rank}))
 
 
 def whole_number(value, default: int, low: int, high: int) -> int:

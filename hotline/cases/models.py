@@ -86,6 +86,9 @@ class Requester(models.Model):
     class Meta:
         verbose_name = _("requester")
         verbose_name_plural = _("requesters")
+        # The staff's search by name (hotline.cases.filters); equality only,
+        # so a plain b-tree (no pattern index beside it).
+        indexes = [models.Index(fields=["name"], name="requester_name")]
 
     def __str__(self):
         return self.name or self.phone or str(self.pk)

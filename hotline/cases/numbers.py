@@ -9,7 +9,9 @@ numbers may have gaps, never repeats. SQLite writes one transaction at a
 time anyway, so there the number is taken in the registration's own
 transaction and has no gaps."""
 
+import re
 import threading
+import unicodedata
 from datetime import datetime
 
 from django.conf import settings
@@ -29,6 +31,18 @@ _own = None
 def next_number(received_at: datetime) -> str:
     day = timezone.localtime(received_at, SHANGHAI).date()
     return f"{settings.HOTLINE_CASE_PREFIX}{day:%Y%m%d}{_take(day):05d}"
+
+
+def case_number(text: str) -> str | None:
+    """The case number `text` is, however typed: any case, full-width
+    digits, spaces or dashes, with or without the prefix; else None."""
+    squeezed = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text or "")).upper()
+    prefix = settings.HOTLINE_CASE_PREFIX.upper()
+    if re.fullmatch(r"\d{13}", squeezed, flags=re.ASCII):
+        squeezed = prefix + squeezed
+    if re.fullmatch(re.escape(prefix) + r"\d{13}", squeezed, flags=re.ASCII):
+        return settings.HOTLINE_CASE_PREFIX + squeezed[len(prefix) :]
+    return None
 
 
 def _take(day) -> int:

@@ -217,12 +217,19 @@ def published(request):
     g = request.GET
 
     def page():
-        cases = filters.apply(
-            published_cases().select_related("category", "requester"), g, date_field="closed_at"
-        ).order_by("-closed_at", "-id")
+        # The same index as the staff's search, which holds the text as the
+        # public reads it (masked, D8); no search by number, phone or name.
+        cases = filters.newest_first(
+            filters.apply(
+                published_cases().select_related("category", "requester"),
+                g,
+                date_field="closed_at",
+            ),
+            "closed_at",
+        )
         cases = list(filters.before(cases, g.get("before"), "closed_at")[: PAGE + 1])
         last = cases[PAGE - 1] if len(cases) > PAGE else None
-        marker = f"{last.closed_at.isoformat()}_{last.pk}" if last else None
+        marker = filters.marker(last, "closed_at") if last else None
         return list(public_records(cases[:PAGE]).values()), marker
 
     # A crowd reads the same few pages and searches the same few words:

@@ -29,6 +29,7 @@ from hotline.cases.actions import RequesterDetails
 from hotline.cases.errors import CaseChanged, InvalidInput, NotAllowed, WorkflowError, WrongState
 from hotline.cases.labels import STATE_LABELS
 from hotline.cases.models import Category, Channel, InternalReason
+from hotline.cases.numbers import case_number
 from hotline.cases.privacy import FULL_REQUESTER_ROLES, text_for
 from hotline.cases.progress import progress as case_progress
 from hotline.cases.progress import reply_due
@@ -86,13 +87,20 @@ def _with_countdowns(items, now, calendar):
     return items
 
 
-def _filtered(request, cases):
+def _filtered(request, cases, role):
     """The queue's and the case list's filters (all optional)."""
-    return filters.apply(cases, request.GET)
+    return filters.apply(cases, request.GET, role=role)
 
 
-def _filter_context(request):
+def _filter_context(request, role):
     return {
+        # What the search finds for this role (D8: phone and name only for
+        # the roles that see requesters in full).
+        "search_hint": (
+            _("words, case number, phone or name")
+            if role in FULL_REQUESTER_ROLES
+            else _("words or case number")
+        ),
         "statuses": [(s.value, _state_label(s.value)) for s in CaseState],
         "channels": Channel.choices,
         "categories": Category.objects.filter(is_active=True),
@@ -108,7 +116,7 @@ def _state_label(state):
 @login_required
 def queue(request):
     acting, cases = _cases(request)
-    filtered = _filtered(request, cases) if request.GET else None
+    filtered = _filtered(request, cases, acting.role) if request.GET else None
     items = tasks(acting.unit, acting.role, filtered)
     now = timezone.now()
     calendar = database_calendar()
@@ -140,7 +148,7 @@ def queue(request):
             "today_is_working_day": calendar.is_working_day(today),
             "today_is_provisional": calendar.is_provisional(today),
             "policy": Policy.in_force(now),
-            **_filter_context(request),
+            **_filter_context(request, acting.role),
         },
     )
 
@@ -150,10 +158,13 @@ def case_list(request):
     """Every case the acting unit may see, newest first, with keyset
     pagination (no count, no offset: as fast on page 1,000 as on page 1)."""
     acting, visible = _cases(request)
-    cases = (
-        _filtered(request, visible)
-        .select_related("category", "requester")
-        .order_by("-received_at", "-id")
+    number = case_number(request.GET.get("q", ""))
+    if number and visible.filter(number=number).exists():
+        # A caller asking after their case: its number opens it.
+        return redirect("case-detail", number)
+    cases = filters.newest_first(
+        _filtered(request, visible, acting.role).select_related("category", "requester"),
+        "received_at",
     )
     cases = filters.before(cases, request.GET.get("before"), "received_at")
     page = list(cases[: PAGE + 1])
@@ -163,12 +174,12 @@ def case_list(request):
     if len(page) > PAGE:
         last = page[PAGE - 1]
         query = request.GET.copy()
-        query["before"] = f"{last.received_at.isoformat()}_{last.pk}"
+        query["before"] = filters.marker(last, "received_at")
         following = query.urlencode()
     return render(
         request,
         "workbench/case_list.html",
-        {"cases": page[:PAGE], "following": following, **_filter_context(request)},
+        {"cases": page[:PAGE], "following": following, **_filter_context(request, acting.role)},
     )
 
 

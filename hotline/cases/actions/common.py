@@ -36,7 +36,7 @@ from ..numbers import next_number
 from ..publication import mask_for
 from ..querycode import digest, new_code
 from ..repeats import find_likely_repeats, normalise_phone, same_requester
-from ..search import segment
+from ..search import index_text
 from ..workflow import AssignmentState as A
 from ..workflow import CaseState as C
 from ..workflow import PartState as P
@@ -426,7 +426,7 @@ def _new_case(
         state=state,
         # Indexed as the public would read it: searching a published list
         # by someone's phone or name must not find their case (D8).
-        search_text=segment(*map(mask_for(person), (content, location))),
+        search_text=index_text(*map(mask_for(person), (content, location))),
         query_code_hash=digest(code := new_code()),
     )
     case.flag_repeat = bool(getattr(policy, "requester_known", False) and find_likely_repeats(case))

@@ -81,3 +81,25 @@ def test_guessing_from_one_address_does_not_lock_out_the_requester(client, clock
     assert attacker.post("/portal/track/", {"number": number, "code": code}).status_code == 429
     requester = Client(REMOTE_ADDR="10.1.1.1")
     assert requester.post("/portal/track/", {"number": number, "code": code}).status_code == 302
+
+
+def test_published_search_finds_pieces_of_words_but_no_piece_of_a_name_D8(client, clock, flow):
+    """Issue 15: the portal searches the same index as the staff, bigrams
+    included, and the index holds the masked text only: 路灯 cut through by
+    the segmenter is found, 建国 of the requester 王建国 is not, nor is the
+    case by its number or the requester's phone."""
+    clock("2026-11-26 10:00")
+    case = flow.web_case(
+        content="我是王建国，温泉公园路灯不亮。",
+        requester=RequesterDetails(name="王建国", phone="13912345678"),
+    )
+    close_publicly(flow, case)
+    cache.clear()
+
+    def listed(q):
+        page = client.get("/portal/published/", {"q": q}).content.decode()
+        return f"/portal/published/{case.number}/" in page
+
+    assert listed("路灯") and listed("灯不亮")
+    for query in ("建国", "王建国", "139 1234 5678", case.number):
+        assert not listed(query), query
