@@ -299,6 +299,8 @@ def xlsx(sheet: Sheet, data: dict) -> bytes:
             tab.set_column(col, col, width)
         for r, row in enumerate(rows, start=4):
             for col, (value, fmt) in enumerate(zip(row, formats, strict=True)):
+                if isinstance(value, tuple):  # a cell with its own format
+                    value, fmt = value
                 if value is None:
                     tab.write(r, col, "—", cell)
                 elif fmt is share:
@@ -330,7 +332,10 @@ def xlsx(sheet: Sheet, data: dict) -> bytes:
     table(
         "主要指标",
         ["指标", "数值"],
-        [[label, value] for label, value in context(sheet, data)["rows"]],
+        [
+            [label, (figure(data, path), share if "（%）" in label else count)]
+            for path, label in ROWS
+        ],
         [28, 14],
         [cell, score],
     )

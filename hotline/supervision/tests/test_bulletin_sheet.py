@@ -233,3 +233,23 @@ def test_the_preview_is_an_unnumbered_draft_made_again_from_live_figures_R11(
     # The month still running is previewed but not offered for publishing.
     running = client.get("/supervision/bulletins/preview/", {"month": "2026-12"}).content.decode()
     assert 'data-testid="publish"' not in running
+
+
+def test_dates_and_titles_in_the_official_style():
+    from hotline.organisation.models import District
+
+    assert bulletins.cn_date(date(2026, 11, 1)) == "2026年11月1日"
+    assert bulletins.period_words(*NOV) == "2026年11月"
+    assert bulletins.period_words(date(2026, 11, 1), date(2026, 11, 15)) == (
+        "2026年11月1日至11月15日"
+    )
+    assert bulletins.period_words(date(2026, 12, 1), date(2027, 1, 31)) == (
+        "2026年12月1日至2027年1月31日"
+    )
+    assert bulletins.title_lines(District.objects.get(name="鼓楼区"), *NOV) == [
+        "关于2026年11月全区12345便民服务热线",
+        "工作情况的通报",
+    ]
+    assert bulletins.title_lines(District.objects.get(name="闽侯县"), *NOV)[0].startswith(
+        "关于2026年11月全县"
+    )

@@ -91,9 +91,11 @@ def test_published_bulletin_pdf_and_excel_agree_and_are_frozen_R11(november, clo
     assert "全市12345便民服务热线" in text and "工作情况的通报" in text
     assert CGW in text and "按时答复率" in text and "75.0" in text
     book = openpyxl.load_workbook(io.BytesIO(bulletin.xlsx.open("rb").read()))
-    sheet = {row[0]: row[1] for row in book["主要指标"].iter_rows(min_row=5, values_only=True)}
-    assert sheet["按时答复率（%）"] == bulletin.numbers["reply"]["rate"] == 75.0
-    assert sheet["受理诉求件（件）"] == 4
+    sheet = {row[0].value: row[1] for row in book["主要指标"].iter_rows(min_row=5)}
+    assert bulletin.numbers["reply"]["rate"] == 75.0
+    assert sheet["按时答复率（%）"].value == 0.75
+    assert sheet["按时答复率（%）"].number_format == "0.0%"
+    assert sheet["受理诉求件（件）"].value == 4
     with pytest.raises(ValueError):
         bulletin.title = "改过的"
         bulletin.save()
