@@ -253,3 +253,13 @@ def test_dates_and_titles_in_the_official_style():
     assert bulletins.title_lines(District.objects.get(name="闽侯县"), *NOV)[0].startswith(
         "关于2026年11月全县"
     )
+
+
+def test_a_unit_with_many_violations_lists_ten_cases_and_its_count_R11(november):  # noqa: F811
+    data = bulletins.numbers(*NOV)
+    cases = [{"number": f"FZ20261102{i:05d}", "what": "查阅超时"} for i in range(1, 13)]
+    data["criticised"] = [{"unit": CGW, "count": 12, "cases": cases}]
+    sheet = bulletins.sheet_for(unit("福州市效能办"), *NOV, None, date(2026, 12, 1))
+    page = bulletins.html(sheet, data)
+    assert "FZ2026110200010" in page and "FZ2026110200011" not in page
+    assert "等12件次" in page
