@@ -74,16 +74,64 @@ def monthly(today: date | None = None) -> dict:
     }
 
 
+# The labels' font size in the chart's own units (portal.css: .chart text).
+LABEL_FONT = 9
+
+
+def label_width(text: str) -> float:
+    """About how wide a label is drawn: a CJK character is one em, a Latin
+    letter or digit about 0.6 em."""
+    return sum(LABEL_FONT if ord(ch) > 0x2E7F else 0.6 * LABEL_FONT for ch in text)
+
+
+def _month_label(label: str, first: bool) -> tuple[str, str] | None:
+    """ "2026-11" as ("11月", year shown under the first bar and January)."""
+    try:
+        year, month = (int(part) for part in label.split("-"))
+    except ValueError:
+        return None
+    return f"{month}月", f"{year}年" if first or month == 1 else ""
+
+
 def bars(points, top=None, height=120, width=28, gap=8):
-    """Bar geometry for the template's SVG: x, y, height, label, value."""
+    """Bar geometry for the template's SVG: x, y, height, label, value; each
+    bar's short label (a month as 11月, its year under the first bar and
+    January), centred under it. Labels too wide for a bar's pitch are
+    turned to 45°, so none prints over its neighbour; `empty` when there is
+    nothing to draw (the page says so)."""
     top = top or max((v or 0 for _l, v in points), default=0) or 1
     drawn = []
     for i, (label, value) in enumerate(points):
         h = round(height * (value or 0) / top)
+        month = _month_label(label, i == 0)
+        short, year = month or (label, "")
         drawn.append(
-            {"x": i * (width + gap), "y": height - h, "h": h, "label": label, "value": value}
+            {
+                "x": i * (width + gap),
+                "y": height - h,
+                "h": h,
+                "label": label,
+                "value": value,
+                "short": short,
+                "year": year,
+                "centre": i * (width + gap) + width / 2,
+            }
         )
-    return {"bars": drawn, "width": len(points) * (width + gap), "height": height, "bar": width}
+    pitch = width + gap
+    widest = max((label_width(b["short"]) for b in drawn), default=0)
+    turned = widest > pitch - 2
+    # Room under the bars for the labels: two lines, or a turned label.
+    room = round(widest * 0.71) + LABEL_FONT + 4 if turned else 2 * LABEL_FONT + 10
+    return {
+        "bars": drawn,
+        "width": len(points) * pitch,
+        "height": height,
+        "bar": width,
+        "pitch": pitch,
+        "turned": turned,
+        "room": room,
+        "empty": not any(v for _l, v in points),
+    }
 
 
 def kept_monthly() -> dict:

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from hotline.adminsite import ViewOnlyAdmin
 
-from .models import BulletinEntry, Warning
+from .models import BulletinEntry, DocumentSeries, Warning
 
 
 @admin.register(Warning)
@@ -18,3 +18,12 @@ class WarningAdmin(ViewOnlyAdmin):
 class BulletinEntryAdmin(ViewOnlyAdmin):
     list_display = ["occurred_at", "unit", "kind", "text"]
     list_filter = ["kind"]
+
+
+@admin.register(DocumentSeries)
+class DocumentSeriesAdmin(admin.ModelAdmin):
+    """The prefix may be set before an office's first bulletin of a year;
+    the numbers themselves are taken by publishing, never typed."""
+
+    list_display = ["office", "year", "prefix", "last"]
+    readonly_fields = ["last"]

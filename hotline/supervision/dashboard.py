@@ -6,6 +6,7 @@ always agree."""
 from datetime import date
 
 from hotline.cases.models import Case
+from hotline.organisation.models import Unit
 
 from .figures import UNIT, unit_totals
 from .periods import bounds, percent
@@ -23,13 +24,22 @@ MEASURES = {
 }
 
 
+# The units the dashboard lists: those that handle cases or dispatch them.
+LISTED_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.PETITION_BUREAU)
+
+
+def listed_units(district=None):
+    """Every unit of the area the dashboard lists, quiet ones too (their
+    zeros are shown): a unit with nothing in the period is news as well."""
+    units = Unit.objects.filter(kind__in=LISTED_KINDS, is_active=True)
+    return units.filter(district=district) if district else units
+
+
 def rows(start: date, end: date, units) -> list[dict]:
     totals = unit_totals(start, end, units, measures=tuple(MEASURES))
     result = []
-    for unit in units:
+    for unit in units.order_by("name"):
         row = {"unit": unit, **{name: totals[name].get(unit.pk, 0) for name in MEASURES}}
-        if not any(row[name] for name in MEASURES):
-            continue
         row["read_rate"] = percent(row["reads"] - row["late_reads"], row["reads"])
         row["reply_rate"] = percent(row["replies"] - row["late_replies"], row["replies"])
         row["redo_rate"] = percent(row["redone"], row["reviewed"])

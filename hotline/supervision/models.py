@@ -99,11 +99,43 @@ class BulletinEntry(models.Model):
         return f"{self.get_kind_display()} {self.unit}"
 
 
+class DocumentSeries(models.Model):
+    """The document numbers (发文字号) of an efficiency office in a year:
+    榕12345通〔2026〕11号. A number is taken when a bulletin is published, in
+    the transaction that freezes it, and never given again."""
+
+    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=30,
+        help_text=_("The office's code before the year, e.g. 榕12345通."),
+    )
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year"], name="one_series_per_office_and_year"
+            )
+        ]
+        verbose_name = _("document number series")
+        verbose_name_plural = _("document number series")
+
+    def __str__(self):
+        return f"{self.prefix}〔{self.year}〕"
+
+
 class Bulletin(models.Model):
     """A periodic bulletin (通报) of an efficiency office: the period's
-    numbers, frozen when published, with its PDF and Excel renderings."""
+    numbers, frozen when published, with its PDF and Excel renderings.
+    One per area (the city, or a district) and period: publishing it again
+    is refused, not a correction."""
 
     office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="bulletins")
+    # "city" or "district-<id>": what the unique constraint holds to.
+    area = models.CharField(max_length=30)
+    number = models.CharField(_("document number"), max_length=50, unique=True)
     title = models.CharField(_("title"), max_length=200)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
@@ -119,7 +151,8 @@ class Bulletin(models.Model):
         ordering = ["-published_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["office", "period_start", "period_end"], name="one_bulletin_per_period"
+                fields=["area", "period_start", "period_end"],
+                name="one_bulletin_per_area_and_period",
             )
         ]
         verbose_name = _("bulletin")

@@ -316,57 +316,55 @@ def _rate(good: int, total: int) -> float | None:
     return good / total if total else None
 
 
-def annual_ranking(year: int, units=None) -> list[Score]:
-    """R12: units ranked by read timeliness, handling quality (first-review
-    pass rate), reply timeliness and public satisfaction, weighted by the
-    policy in force at the end of the year. A measure a unit has no data for
-    is left out of its score, the others weighing in proportion."""
-    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
-    policy = Policy.in_force(end - timedelta(seconds=1))
-    weights = {
+# What a unit's score is made of (figures.UNIT measures).
+SCORED = ("reads", "late_reads", "replies", "late_replies", "reviewed", "redone")
+SCORED += ("rated", "satisfied")
+
+
+def rank_weights(policy: Policy) -> dict[str, int]:
+    return {
         "read": policy.rank_weight_read,
         "quality": policy.rank_weight_quality,
         "reply": policy.rank_weight_reply,
         "satisfaction": policy.rank_weight_satisfaction,
     }
+
+
+def unit_score(counts: dict[str, int], weights: dict[str, int]) -> tuple[dict, float]:
+    """R11, R12: a unit's rates (read and reply timeliness, handling quality
+    as the first-review pass rate, public satisfaction; None without data)
+    and their weighted score out of 100. A measure a unit has no data for
+    is left out, the others weighing in proportion. The annual ranking and
+    the bulletins' per-unit table both score with it."""
+    rates = {
+        "read": _rate(counts["reads"] - counts["late_reads"], counts["reads"]),
+        "quality": _rate(counts["reviewed"] - counts["redone"], counts["reviewed"]),
+        "reply": _rate(counts["replies"] - counts["late_replies"], counts["replies"]),
+        "satisfaction": _rate(counts["satisfied"], counts["rated"]),
+    }
+    present = {k: v for k, v in rates.items() if v is not None}
+    total = sum(weights[k] for k in present)
+    score = sum(weights[k] * v for k, v in present.items()) / total if total else 0.0
+    return rates, round(100 * score, 2)
+
+
+def annual_ranking(year: int, units=None) -> list[Score]:
+    """R12: units ranked by read timeliness, handling quality (first-review
+    pass rate), reply timeliness and public satisfaction, weighted by the
+    policy in force at the end of the year (unit_score)."""
+    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    weights = rank_weights(Policy.in_force(end - timedelta(seconds=1)))
     # The bulletins' and the dashboard's measures (figures.UNIT), so an
     # excused violation is on time here as there.
-    totals = unit_totals(
-        date(year, 1, 1),
-        date(year, 12, 31),
-        measures=(
-            *("reads", "late_reads", "replies", "late_replies", "reviewed", "redone"),
-            *("rated", "satisfied"),
-        ),
-    )
-
-    def rates(total, bad):
-        return {
-            unit: _rate(n - totals[bad].get(unit, 0), n) for unit, n in totals[total].items() if n
-        }
-
-    read = rates("reads", "late_reads")
-    reply = rates("replies", "late_replies")
-    quality = rates("reviewed", "redone")
-    satisfaction = {
-        unit: _rate(totals["satisfied"].get(unit, 0), n) for unit, n in totals["rated"].items() if n
-    }
-    ids = set(read) | set(reply) | set(quality) | set(satisfaction)
+    totals = unit_totals(date(year, 1, 1), date(year, 12, 31), measures=SCORED)
+    ids = {unit for name in ("reads", "replies", "reviewed", "rated") for unit in totals[name]}
     candidates = Unit.objects.filter(pk__in=ids)
     if units is not None:
         candidates = candidates.filter(pk__in=units)
     scores = []
     for unit in candidates:
-        measures = {
-            "read": read.get(unit.pk),
-            "quality": quality.get(unit.pk),
-            "reply": reply.get(unit.pk),
-            "satisfaction": satisfaction.get(unit.pk),
-        }
-        present = {k: v for k, v in measures.items() if v is not None}
-        total = sum(weights[k] for k in present)
-        score = sum(weights[k] * v for k, v in present.items()) / total if total else 0.0
-        scores.append(Score(unit, **measures, score=round(100 * score, 2)))
+        rates, score = unit_score({m: totals[m].get(unit.pk, 0) for m in SCORED}, weights)
+        scores.append(Score(unit, **rates, score=score))
     return sorted(scores, key=lambda s: (-s.score, s.unit.name))
 
 

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("supervision/bulletins/", views.publish_bulletin, name="publish-bulletin"),
+    path("supervision/bulletins/preview/", views.preview_bulletin, name="preview-bulletin"),
     path("supervision/bulletins/<int:pk>/<str:kind>/", views.bulletin_file, name="bulletin-file"),
     path("supervision/dashboard/", views.dashboard, name="dashboard"),
     path("supervision/drill/", views.drill, name="drill"),

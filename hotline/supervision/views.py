@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from hotline.organisation.models import Role, Unit
 from hotline.portal.stats import kept_monthly
 
 from . import bulletins
-from .dashboard import MEASURES
+from .dashboard import MEASURES, listed_units
 from .dashboard import drill as dashboard_drill
 from .dashboard import rows as dashboard_rows
 from .models import Bulletin, BulletinEntry, Warning
@@ -178,17 +179,71 @@ def supervision(request):
     )
 
 
+def _month_asked(value):
+    """The first and last day of the month asked for, or a ValidationError
+    in the user's language."""
+    month = filters.month(value)
+    if month is None:
+        raise ValidationError(_("Choose a month."))
+    return month, (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _office(request):
+    acting = _supervisor(request)
+    if acting.unit.kind != Unit.Kind.EFFICIENCY_OFFICE:
+        raise PermissionDenied(_("This view is for efficiency office supervisors."))
+    return acting.unit
+
+
+@login_required
+def preview_bulletin(request):
+    """The draft of a month's bulletin from the live figures, as HTML or as
+    its PDF and Excel: not numbered, not kept, made again at each request;
+    the supervisor publishes it from here."""
+    office = _office(request)
+    try:
+        start, end = _month_asked(request.GET.get("month"))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        response = supervision(request)
+        response.status_code = 400
+        return response
+    sheet, data = bulletins.draft(office, start, end)
+    kind = request.GET.get("format")
+    if kind in ("pdf", "xlsx"):
+        body, content_type = (
+            (bulletins.pdf(sheet, data), "application/pdf")
+            if kind == "pdf"
+            else (
+                bulletins.xlsx(sheet, data),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        )
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(
+            kind == "xlsx", f"{sheet.title}（草稿）.{kind}"
+        )
+        return response
+    return render(
+        request,
+        "supervision/bulletin_preview.html",
+        {
+            **bulletins.context(sheet, data),
+            "month": f"{start:%Y-%m}",
+            "published": bulletins.existing(office, start, end),
+            "finished": end < timezone.localdate(),
+        },
+    )
+
+
 @login_required
 @require_POST
 def publish_bulletin(request):
     """A supervisor publishes the bulletin of a month for their office."""
-    acting = _supervisor(request)
-    month = filters.month(request.POST.get("month"))
+    office = _office(request)
     try:
-        if month is None:
-            raise ValidationError(_("Choose a month."))
-        last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        bulletin = bulletins.publish(actor=request.user, office=acting.unit, start=month, end=last)
+        start, end = _month_asked(request.POST.get("month"))
+        bulletin = bulletins.publish(actor=request.user, office=office, start=start, end=end)
     except ValidationError as error:
         # Not a month, not over yet, or published already: say which, on
         # the page the form is on.
@@ -196,7 +251,10 @@ def publish_bulletin(request):
         response = supervision(request)
         response.status_code = 400
         return response
-    messages.success(request, _("Published: %(title)s") % {"title": bulletin.title})
+    messages.success(
+        request,
+        _("Published: %(number)s %(title)s") % {"number": bulletin.number, "title": bulletin.title},
+    )
     return redirect("supervision")
 
 
@@ -217,14 +275,15 @@ def bulletin_file(request, pk, kind):
 
 
 def _period(request):
-    """The period asked for, this month so far by default, and the status
+    """The period asked for, the current month by default, and the status
     to answer with: 400 when a date was given but is not one we count
     (malformed, or outside the years a period may cover)."""
     today = timezone.localdate()
     form = filters.CaseFilters(request.GET)
     values = form.values()
-    start = values.get("from_date") or today.replace(day=1)
-    end = values.get("to_date") or today
+    month = today.replace(day=1)
+    start = values.get("from_date") or month
+    end = values.get("to_date") or (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     refused = [e for name in ("from_date", "to_date") for e in form.errors.get(name, [])]
     if refused:
         messages.error(request, refused[0])
@@ -237,12 +296,8 @@ def dashboard(request):
     opens the list behind it."""
     acting = _supervisor(request)
     start, end, status = _period(request)
-    units = (
-        Unit.objects.filter(district=acting.unit.district)
-        if acting.unit.level == Unit.Level.DISTRICT
-        else Unit.objects.all()
-    )
-    table = dashboard_rows(start, end, units)
+    district = acting.unit.district if acting.unit.level == Unit.Level.DISTRICT else None
+    table = dashboard_rows(start, end, listed_units(district))
     sort = request.GET.get("sort", "late_reads")
     if sort in MEASURES or sort in ("read_rate", "reply_rate", "redo_rate"):
         table.sort(key=lambda row: (row[sort] is None, -(row[sort] or 0)))

@@ -55,7 +55,7 @@ def test_one_bulletin_per_area_and_period_R11(clock):
     assert Bulletin.objects.count() == 2
 
 
-def test_the_database_keeps_one_bulletin_per_office_and_period(clock):
+def test_the_database_keeps_one_bulletin_per_area_and_period(clock):
     from django.db import IntegrityError, transaction
 
     clock("2026-12-01 10:00")
@@ -63,6 +63,8 @@ def test_the_database_keeps_one_bulletin_per_office_and_period(clock):
     with pytest.raises(IntegrityError), transaction.atomic():
         Bulletin.objects.create(
             office=first.office,
+            area=first.area,
+            number="榕12345通〔2026〕99号",
             title="重复",
             period_start=first.period_start,
             period_end=first.period_end,

@@ -50,13 +50,20 @@ def november(flow, clock, settings, tmp_path):
 def test_the_month_s_numbers_R11(november):
     data = bulletins.numbers(date(2026, 11, 1), date(2026, 11, 30))
     assert data["received"] == 4
-    assert data["by_channel"] == {"phone": 3, "web": 1}
+    assert data["by_channel"]["电话"] == 3 and sum(data["by_channel"].values()) == 4
     assert data["read"] == {"total": 3, "on_time": 2, "rate": 66.7}  # 乙 read late (never)
     assert data["reply"] == {"total": 4, "on_time": 3, "rate": 75.0}  # 甲, 丙, 丙's redo; 乙 lapsed
     assert (data["reviewed"], data["redone"], data["redo_rate"]) == (3, 1, 33.3)
     assert (data["late_reads"], data["lapsed"], data["overdue"]) == (1, 1, 0)
     assert (data["rated"], data["satisfied"], data["satisfaction_rate"]) == (2, 1, 50.0)
-    assert data["criticised"] == [{"unit": CGW, "count": 2}]  # the late read and the lapse
+    b = november[1].case.number
+    assert data["criticised"] == [  # the late read and the lapse, with the case
+        {
+            "unit": CGW,
+            "count": 2,
+            "cases": [{"number": b, "what": "查阅超时"}, {"number": b, "what": "过期未处理"}],
+        }
+    ]
 
 
 def test_a_district_bulletin_counts_only_its_district_R11(november, flow, clock):
@@ -81,12 +88,14 @@ def test_published_bulletin_pdf_and_excel_agree_and_are_frozen_R11(november, clo
         end=date(2026, 11, 30),
     )
     text = "".join(page.extract_text() for page in PdfReader(bulletin.pdf.open("rb")).pages)
-    assert "福州市12345便民服务热线工作通报" in text
+    assert "全市12345便民服务热线" in text and "工作情况的通报" in text
     assert CGW in text and "按时答复率" in text and "75.0" in text
     book = openpyxl.load_workbook(io.BytesIO(bulletin.xlsx.open("rb").read()))
-    sheet = {row[0]: row[1] for row in book["指标"].iter_rows(min_row=3, values_only=True)}
-    assert sheet["按时答复率（%）"] == bulletin.numbers["reply"]["rate"] == 75.0
-    assert sheet["受理诉求件"] == 4
+    sheet = {row[0].value: row[1] for row in book["主要指标"].iter_rows(min_row=5)}
+    assert bulletin.numbers["reply"]["rate"] == 75.0
+    assert sheet["按时答复率（%）"].value == 0.75
+    assert sheet["按时答复率（%）"].number_format == "0.0%"
+    assert sheet["受理诉求件（件）"].value == 4
     with pytest.raises(ValueError):
         bulletin.title = "改过的"
         bulletin.save()
@@ -108,7 +117,7 @@ def test_a_supervisor_publishes_and_downloads_from_the_workbench(november, clien
     clock("2026-12-01 09:00")
     client.force_login(User.objects.get(username="city_supervisor"))
     response = client.post("/supervision/bulletins/", {"month": "2026-11"}, follow=True)
-    assert "工作通报" in response.content.decode()
+    assert "工作情况的通报" in response.content.decode()
     from hotline.supervision.models import Bulletin
 
     bulletin = Bulletin.objects.get()

@@ -79,7 +79,7 @@ def test_a_backdated_registration_counts_on_its_day(flow, clock):
     settle_past_days()
     flow.phone_case(received_at=at("2026-11-05 16:00"))
     assert _numbers()["received"] == 2
-    assert _numbers()["by_channel"] == {"phone": 2}
+    assert _numbers()["by_channel"] == {"电话": 2}
 
 
 def test_a_reopened_case_no_longer_counts_its_rating_D9(november, flow, clock):  # noqa: F811

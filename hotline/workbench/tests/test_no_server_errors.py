@@ -211,6 +211,7 @@ PAGES = [
     ),
     Page("supervision", lambda d, w: "/supervision/", FILTERS),
     Page("publish-bulletin", lambda d, w: "/supervision/bulletins/", [], ["month"]),
+    Page("preview-bulletin", lambda d, w: "/supervision/bulletins/preview/", ["month", "format"]),
     Page("dashboard", lambda d, w: "/supervision/dashboard/", FILTERS),
     Page(
         "decide-warning",

@@ -263,6 +263,19 @@ def test_the_supervision_overview(client, clock, flow):
     same_for_few_and_many(client, "/supervision/", lambda n: _lapsed_in_units(flow, clock, n, done))
 
 
+def test_the_bulletin_preview(client, clock, flow):
+    """Issue 16: /supervision/bulletins/preview/, the draft of November:
+    a row per department in the ranking, criticised units with their cases."""
+    done = []
+    acting_as(client, "city_supervisor", EFFICIENCY_OFFICE, "supervisor")
+    same_for_few_and_many(
+        client,
+        "/supervision/bulletins/preview/",
+        lambda n: _lapsed_in_units(flow, clock, n, done),
+        {"month": "2026-11"},
+    )
+
+
 def test_the_portals_published_list(client, clock, flow):
     """Issue 14: /portal/published/."""
     clock("2026-11-26 10:00")
