@@ -133,6 +133,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # pg_trgm and Chinese text need a UTF-8 database; template0 lets the
     # test database be UTF-8 whatever template1 is.
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+    # No JIT: the supervisors' counts over a month of 20 million clocks are
+    # estimated costly enough to be compiled, and compiling took 240 of the
+    # 360 ms the statement ran (docs/performance.md); nothing here runs long
+    # enough to win it back.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     # The tests' database is a file, so a worker process started by a test
     # sees what the test committed.
