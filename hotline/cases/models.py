@@ -112,7 +112,7 @@ class Case(models.Model):
     )
     disclosure_allowed = models.BooleanField(
         _("requester allows publication"),
-        help_text=_("The requester's choice whether the case may be handled publicly (R6(4), R9)."),
+        help_text=_("The requester's choice whether the case may be handled publicly."),
     )
     received_at = models.DateTimeField(_("received at"), db_index=True)
     policy = models.ForeignKey(
@@ -144,7 +144,7 @@ class Case(models.Model):
     city_final_review = models.BooleanField(
         _("city bureau final review"),
         default=False,
-        help_text=_("Major or sensitive, or reserved by the city bureau (R8.4b)."),
+        help_text=_("Major or sensitive, or reserved by the city bureau."),
     )
     flag_overdue = models.BooleanField(_("overdue handling"), default=False)
     flag_lapsed = models.BooleanField(_("lapsed unhandled"), default=False)

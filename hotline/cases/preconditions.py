@@ -52,7 +52,7 @@ def _classified(case, part, now):
     # Issue 15: dispatch was offered before classify, and failed once its
     # form was filled.
     if case.handling_mode == HandlingMode.UNDECIDED:
-        return _("Classify the case as public or internal handling first (R4).")
+        return _("Classify the case as public or internal handling first.")
     return None
 
 

@@ -32,59 +32,58 @@ class Policy(models.Model):
     )
     forward_days = _days(
         _("forwarding (working days)"),
-        _("Service center to the city bureau; 0 means the same calendar day (R5, D2)."),
+        _("Service center to the city bureau; 0 means the same calendar day."),
     )
-    dispatch_days = _days(_("dispatch (working days)"), _("A bureau dispatches a case (R7)."))
-    read_days = _days(_("read (working days)"), _("Read and submit to the leader (R8.1)."))
-    reply_days = _days(_("reply (working days)"), _("Reply from receipt, reading included (R8.2)."))
+    dispatch_days = _days(_("dispatch (working days)"), _("A bureau dispatches a case."))
+    read_days = _days(_("read (working days)"), _("Read and submit to the leader."))
+    reply_days = _days(_("reply (working days)"), _("Reply from receipt, reading included."))
     unit_return_days = _days(
-        _("unit return (working days)"), _("A unit returns a case outside its duties (R8.3a).")
+        _("unit return (working days)"), _("A unit returns a case outside its duties.")
     )
     district_return_days = _days(
         _("district return request (working days)"),
-        _("A district bureau asks the city bureau to take a case back (R8.3b)."),
+        _("A district bureau asks the city bureau to take a case back."),
     )
     city_decision_days = _days(
         _("city decision (working days)"),
-        _("The city bureau answers a district's return request (R8.3b, D4)."),
+        _("The city bureau answers a district's return request."),
     )
-    review_days = _days(_("review (working days)"), _("A bureau reviews a reply (R8.4a)."))
-    redo_days = _days(_("redo (working days)"), _("A unit redoes a reply sent back (R8.4a)."))
+    review_days = _days(_("review (working days)"), _("A bureau reviews a reply."))
+    redo_days = _days(_("redo (working days)"), _("A unit redoes a reply sent back."))
     co_handler_lead_days = _days(
         _("co-handler lead time (working days)"),
-        _("A co-handler's contribution is due this long before the lead's reply deadline (D6)."),
+        _("A co-handler's contribution is due this long before the lead's reply deadline."),
     )
     repeat_threshold = models.PositiveSmallIntegerField(
         _("repeat threshold"),
         help_text=_(
             "After more than this many timely replies to the same matter the city bureau "
-            "may decline to dispatch it again (R8.5)."
+            "may decline to dispatch it again."
         ),
     )
     late_reads_for_warning = models.PositiveSmallIntegerField(
         _("late reads for a warning"),
         help_text=_(
-            "Late reads by one person in a calendar month that bring an efficiency "
-            "warning (R11(1))."
+            "Late reads by one person in a calendar month that bring an efficiency warning."
         ),
     )
     escalate_to_leader_after = models.PositiveSmallIntegerField(
         _("warnings before the leader is warned"),
         help_text=_(
             "From this many warnings in a unit within the window, the unit's leader in "
-            "charge is warned too (R11(3))."
+            "charge is warned too."
         ),
     )
     escalate_to_bulletin_after = models.PositiveSmallIntegerField(
         _("warnings before a bulletin"),
-        help_text=_("From this many, the unit is also criticised in a bulletin (R11(3))."),
+        help_text=_("From this many, the unit is also criticised in a bulletin."),
     )
     escalation_window_months = models.PositiveSmallIntegerField(
-        _("escalation window (months)"), help_text=_("How far back warnings count (R11(3)).")
+        _("escalation window (months)"), help_text=_("How far back warnings count.")
     )
     rank_weight_read = models.PositiveSmallIntegerField(
         _("ranking weight: read timeliness (%)"),
-        help_text=_("R12; the four weights add up to 100."),
+        help_text=_("The four weights add up to 100."),
     )
     rank_weight_quality = models.PositiveSmallIntegerField(
         _("ranking weight: handling quality (%)")
@@ -124,14 +123,14 @@ class Policy(models.Model):
             if stored <= timezone.localdate():
                 raise ValidationError(
                     _(
-                        "This policy has been in force since %(date)s and cases keep it (R13). "
+                        "This policy has been in force since %(date)s and cases keep it. "
                         "Add a new policy with a later effective date instead."
                     )
                     % {"date": stored.isoformat()}
                 )
         if self.effective_on and self.effective_on < timezone.localdate():
             raise ValidationError(
-                {"effective_on": _("A new policy cannot take effect in the past (R13).")}
+                {"effective_on": _("A new policy cannot take effect in the past.")}
             )
         values = {name: getattr(self, name) for name in TERM_NAMES}
         if None not in values.values():

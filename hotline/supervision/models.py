@@ -13,8 +13,8 @@ class Warning(models.Model):
     """An efficiency warning (效能告诫) against a named person."""
 
     class Reason(models.TextChoices):
-        LATE_READS = "late_reads", _("late reads in a month (R11(1))")
-        VIOLATION = "violation", _("lapsed or overdue handling (R11(2))")
+        LATE_READS = "late_reads", _("late reads in a month")
+        VIOLATION = "violation", _("lapsed or overdue handling")
 
     class Level(models.IntegerChoices):
         PERSON = 1, _("the person responsible")

@@ -191,7 +191,7 @@ class PlanForm(forms.Form):
         if mode in ("sole", "joint") and not data.get("unit"):
             self.add_error("unit", _("Choose the unit."))
         if mode == "joint" and not data.get("co"):
-            self.add_error("co", _("Choose at least one co-handling unit (R8.6)."))
+            self.add_error("co", _("Choose at least one co-handling unit."))
         if mode == "district" and not data.get("district_bureau"):
             self.add_error("district_bureau", _("Choose the district petition bureau."))
         return data
@@ -277,7 +277,7 @@ class DraftReplyForm(VersionedForm):
     remaining_problems = forms.CharField(label=_("Remaining problems"), required=False, widget=TEXT)
     measures = forms.CharField(label=_("Measures or proposals"), required=False, widget=TEXT)
     recommend_nonpublication = forms.BooleanField(
-        label=_("Recommend not publishing the result (R9)"), required=False
+        label=_("Recommend not publishing the result"), required=False
     )
     nonpublication_reason = forms.CharField(label=_("Why not publish"), required=False, widget=TEXT)
     photos = PhotosField(label=_("Photos or documents (images or PDF)"), required=False)

@@ -51,12 +51,10 @@ def escalate_case(
     summary = _text(summary, "summary", _("Write the summary for the general office."))
     offices = [main_recipient, *copy_recipients]
     if any(u.kind != Unit.Kind.GENERAL_OFFICE for u in offices):
-        raise InvalidInput(
-            _("Escalations go to the general offices (R8.8)."), field="main_recipient"
-        )
+        raise InvalidInput(_("Escalations go to the general offices."), field="main_recipient")
     if not copy_recipients or main_recipient in copy_recipients:
         raise InvalidInput(
-            _("Copy the escalation to the other general office (R8.8)."), field="copy_recipients"
+            _("Copy the escalation to the other general office."), field="copy_recipients"
         )
     now = timezone.now()
     escalation = Escalation.objects.create(

@@ -109,7 +109,7 @@ def decide_take_back(
     now = timezone.now()
     decision_clock = part.clocks.filter(kind=Clock.Kind.RETURN_DECISION).latest("id")
     if now >= decision_clock.due_at:
-        raise WrongState(_("The request lapsed unanswered; the case stays with the district (D4)."))
+        raise WrongState(_("The request lapsed unanswered; the case stays with the district."))
     request = part.return_requests.get(
         kind=ReturnRequest.Kind.TAKE_BACK, decision=ReturnRequest.Decision.PENDING
     )

@@ -90,7 +90,7 @@ def refuse_case(
     an emergency line at once."""
     case, bureau = _screening("refuse", actor, case.pk, expected_version)
     if reason not in RefusalReason.values:
-        raise InvalidInput(_("Choose one of the nine reasons of R3."), field="reason")
+        raise InvalidInput(_("Choose one of the nine reasons for refusing."), field="reason")
     now = timezone.now()
     case.state = workflow.moved("refuse", "case", case.state, C.REFUSED)
     case.refusal_reason = reason
@@ -152,14 +152,16 @@ def classify_case(
             raise InvalidInput(
                 _(
                     "The requester chose not to have this case handled publicly: "
-                    "it must be handled internally (R6(4))."
+                    "it must be handled internally."
                 ),
                 field="mode",
             )
         reason = None
     elif mode == HandlingMode.INTERNAL:
         if reason not in InternalReason.values:
-            raise InvalidInput(_("Choose one of the four reasons of R6."), field="reason")
+            raise InvalidInput(
+                _("Choose one of the four reasons for internal handling."), field="reason"
+            )
     else:
         raise InvalidInput(_("Choose public or internal handling."), field="mode")
     now = timezone.now()
@@ -217,16 +219,16 @@ def _check_plan(case: Case, bureau: Unit, plan: PartPlan) -> None:
             field="parts",
         )
     if plan.lead is not None and not plan.co:
-        raise InvalidInput(_("A lead unit needs at least one co-handling unit (R8.6)."), field="co")
+        raise InvalidInput(_("A lead unit needs at least one co-handling unit."), field="co")
     if plan.lead is None and plan.co:
-        raise InvalidInput(_("Co-handling units need a lead unit (R8.6)."), field="co")
+        raise InvalidInput(_("Co-handling units need a lead unit."), field="co")
     units = [*targets, *plan.co]
     if len({u.pk for u in units}) != len(units):
         raise InvalidInput(_("A unit appears twice in the same part."), field="co")
     for unit in units:
         if unit.parent_id != bureau.pk or not unit.is_active:
             raise InvalidInput(
-                _("%(unit)s is not a unit that %(bureau)s dispatches to (R4).")
+                _("%(unit)s is not a unit that %(bureau)s dispatches to.")
                 % {"unit": unit.name, "bureau": bureau.name},
                 field="parts",
             )
@@ -242,7 +244,7 @@ def _check_plan(case: Case, bureau: Unit, plan: PartPlan) -> None:
     for unit in units:
         if unit.kind not in allowed:
             raise InvalidInput(
-                _("%(unit)s cannot handle this case: it needs a %(kinds)s (R6).")
+                _("%(unit)s cannot handle this case: it needs a %(kinds)s.")
                 % {
                     "unit": unit.name,
                     "kinds": "、".join(str(Unit.Kind(k).label) for k in allowed),
@@ -440,9 +442,7 @@ def dispatch_case(
     if not parts:
         raise InvalidInput(_("Say where the case goes."), field="parts")
     if len(parts) > 1 and any(not p.description.strip() for p in parts):
-        raise InvalidInput(
-            _("Describe each part of a case split in several parts (R8.7)."), field="parts"
-        )
+        raise InvalidInput(_("Describe each part of a case split in several parts."), field="parts")
     for plan in parts:
         _check_plan(case, bureau, plan)
     calendar = case.working_calendar()
