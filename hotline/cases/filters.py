@@ -183,6 +183,6 @@ def month(value):
     try:
         year, number = (int(part) for part in str(value).split("-")[:2])
         first = date(year, number, 1)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return first if in_range(first) else None

@@ -22,6 +22,7 @@ from hotline.cases.models import Clock, Violation
 from hotline.cases.visibility import visible_cases
 from hotline.organisation import acting as acting_module
 from hotline.organisation.models import Role, Unit
+from hotline.policy.models import NoPolicyInForce, Policy
 from hotline.portal.stats import kept_monthly
 
 from . import bulletins
@@ -29,6 +30,7 @@ from .dashboard import MEASURES, listed_units
 from .dashboard import drill as dashboard_drill
 from .dashboard import rows as dashboard_rows
 from .models import Bulletin, BulletinEntry, Warning
+from .periods import bounds
 from .rules import (
     MAX_COMMENDED,
     annual_ranking,
@@ -185,7 +187,14 @@ def _month_asked(value):
     month = filters.month(value)
     if month is None:
         raise ValidationError(_("Choose a month."))
-    return month, (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    # A month before the first policy has no figures to report, and
+    # publishing it would spend a document number on an empty bulletin.
+    try:
+        Policy.in_force(bounds(last, last)[1] - timedelta(seconds=1))
+    except NoPolicyInForce:
+        raise ValidationError(_("The hotline was not yet in service in that month.")) from None
+    return month, last
 
 
 def _office(request):

@@ -58,8 +58,6 @@ from .forms import IntakeForm, PlanForm, ReplyTemplateForm, ScreeningForm, Versi
 from .models import IntakeSubmission
 from .queues import PAGE, tasks
 
-# A case number as the agent may type it (spaces dropped, upper-cased).
-CASE_NUMBER = re.compile(r"[A-Z]{2}[0-9]{13}")
 # A phone number as typed: digits and separators, nothing else (so a
 # mistyped case number is not taken for a phone).
 PHONE = re.compile(r"[\d\s+()-]+")
@@ -384,26 +382,29 @@ def _districts_named(case) -> set[str]:
     return districts_named(case.location, District.objects.values_list("name", flat=True))
 
 
-def _district_warning(case, plans) -> str | None:
+def _district_warning(case, plans, confirmed: str) -> tuple[str | None, str]:
     """Issue 15: a case located in one district, sent to a unit of another
-    (仓山区金山街道 → 鼓楼区信访局): a warning before sending, not a block.
-    Only the district names of the organisation are shown, never the
-    requester's words."""
+    (仓山区金山街道 → 鼓楼区信访局): a warning before sending, not a block,
+    and the units it warned of. Sending anyway confirms those units only:
+    another unit of another district chosen after is warned of again. Only
+    the district names of the organisation are shown, never the requester's
+    words."""
     named = _districts_named(case)
     if not named:
-        return None
+        return None, ""
     elsewhere = [
         unit
         for plan in plans
         for unit in plan.targets()
         if unit.district_id is not None and unit.district.name not in named
     ]
-    if not elsewhere:
-        return None
+    warned = ",".join(sorted({str(unit.pk) for unit in elsewhere}))
+    if not elsewhere or warned == confirmed:
+        return None, warned
     return _(
         "The location names %(named)s, but %(units)s is in another district. "
         "Check the unit, or send it anyway."
-    ) % {"named": "、".join(sorted(named)), "units": "、".join(u.name for u in elsewhere)}
+    ) % {"named": "、".join(sorted(named)), "units": "、".join(u.name for u in elsewhere)}, warned
 
 
 def _suggested(case, bureau):
@@ -461,7 +462,7 @@ def dispatch(request, number, part_id):
     # words, which a supervisor reads only masked (D8).
     if (acting.role, acting.unit) != (Role.DISPATCHER, bureau):
         raise Http404
-    warning = None
+    warning, warned = None, ""
     suggested = _suggested(case, bureau)
     if request.method == "POST":
         count = filters.whole_number(request.POST.get("count"), 1, 1, 5) if first else 1
@@ -470,8 +471,9 @@ def dispatch(request, number, part_id):
         status = 400
         if version.is_valid() and all(p.is_valid() for p in plans):
             status = 200
-            if not request.POST.get("district_confirmed"):
-                warning = _district_warning(case, plans)
+            warning, warned = _district_warning(
+                case, plans, request.POST.get("district_confirmed", "")
+            )
         if status == 200 and warning is None:
             try:
                 if first:
@@ -509,6 +511,7 @@ def dispatch(request, number, part_id):
             "part": part,
             "version": version,
             "district_warning": warning,
+            "district_warned": warned,
         },
         status=status,
     )
@@ -526,7 +529,7 @@ def screen(request, number):
         raise Http404
     bureau = acting.unit
     suggested = _suggested(case, bureau)
-    warning = None
+    warning, warned = None, ""
     if request.method == "POST":
         count = filters.whole_number(request.POST.get("count"), 1, 1, 5)
         form = ScreeningForm(request.POST)
@@ -534,8 +537,9 @@ def screen(request, number):
         status = 400
         if form.is_valid() and all(p.is_valid() for p in plans):
             status = 200
-            if not request.POST.get("district_confirmed"):
-                warning = _district_warning(case, plans)
+            warning, warned = _district_warning(
+                case, plans, request.POST.get("district_confirmed", "")
+            )
         if status == 200 and warning is None:
             data = form.cleaned_data
             try:
@@ -578,6 +582,7 @@ def screen(request, number):
             **_planning_context(case, bureau, plans, count, True, suggested, acting),
             "form": form,
             "district_warning": warning,
+            "district_warned": warned,
         },
         status=status,
     )
@@ -732,9 +737,9 @@ def lookup(request):
     or a caller's cases by their phone number, to read its progress."""
     acting = _answering(request)
     asked = request.GET.get("q", "")
-    number = "".join(asked.split()).upper()
+    number = case_number(asked)
     context, status = {"asked": asked}, 200
-    if CASE_NUMBER.fullmatch(number):
+    if number:
         case = progress_cases(acting.unit, acting.role).filter(number=number).first()
         if case is not None:
             return redirect("case-progress", number=case.number)

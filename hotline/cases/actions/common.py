@@ -20,6 +20,7 @@ from hotline.reference.revisions import NOT_READ, Revisions
 from .. import workflow
 from ..changes import touch
 from ..errors import CaseChanged, InvalidInput, NotAllowed, WrongState
+from ..labels import STATE_LABELS
 from ..models import (
     Assignment,
     Case,
@@ -109,7 +110,7 @@ def _check(action: str, state: str | None, assignment_role: str | None = None):
     except workflow.InvalidTransition:
         raise WrongState(
             _("This cannot be done now: the case is at the stage “%(state)s”.")
-            % {"state": state or "—"}
+            % {"state": STATE_LABELS.get(state, state) if state else "—"}
         ) from None
 
 

@@ -249,14 +249,16 @@ def send_back_draft(
     *, actor: User, assignment: Assignment, note: str, expected_version: int | None = None
 ) -> Assignment:
     """R8.2: the leader in charge does not approve the draft; the handler
-    writes it again."""
+    writes it again, starting from the text sent back (its photos stay with
+    the reply sent back, which the timeline keeps)."""
     case, assignment = _unit_action("send_back_draft", actor, assignment, expected_version)
     note = _text(note, "note", _("Say what the draft lacks."))
     now = timezone.now()
     reply = assignment.replies.latest("id")
     back = A.REDO if reply.is_redo else A.INSTRUCTED
     assignment.state = workflow.moved("send_back_draft", "assignment", assignment.state, back)
-    assignment.save(update_fields=["state"])
+    assignment.reply_draft = {name: getattr(reply, name) for name in DRAFT_FIELDS}
+    assignment.save(update_fields=["state", "reply_draft"])
     _save(case)
     _unit_event(case, "send_back_draft", actor, assignment, now, reply=reply.pk, note=note)
     return assignment

@@ -139,6 +139,25 @@ def test_a_saved_draft_changes_no_state_and_is_taken_up_again_R8_2(flow, clock):
     assert sorted(a.name for a in reply.attachments.all()) == ["2.png", "修复后.png"]
 
 
+def test_a_draft_sent_back_by_the_leader_comes_back_to_be_written_again_R8_2(flow, clock):
+    """The handler starts again from the text sent back, not from nothing."""
+    clock("2026-11-26 10:00")
+    assignment = instructed(flow, flow.web_case())
+    actions.draft_reply(
+        actor=staff(CGW, "handler"),
+        assignment=assignment,
+        content="已修复。",
+        remaining_problems="线路老化。",
+        measures="下月更换。",
+    )
+    actions.send_back_draft(actor=staff(CGW, "leader"), assignment=assignment, note="请写明时间。")
+    assignment.refresh_from_db()
+    assert assignment.state == "instructed"
+    assert assignment.reply_draft["content"] == "已修复。"
+    assert assignment.reply_draft["remaining_problems"] == "线路老化。"
+    assert assignment.reply_draft["measures"] == "下月更换。"
+
+
 def test_a_photo_is_removed_from_a_saved_draft(flow, clock, django_capture_on_commit_callbacks):
     clock("2026-11-26 10:00")
     assignment = instructed(flow, flow.web_case())

@@ -47,7 +47,7 @@ def test_the_screen_suggests_the_categorys_unit_and_shows_the_deadlines_R7_R8_2(
     assert f'data-pick="{suggested.pk}"' in page  # a one-click choice
     assert re.search(rf'<option value="{suggested.pk}"[^>]*selected', page)  # chosen already
     # Read within 2 working days (to Monday's end), reply within 10.
-    assert "2026-12-01 00:00" in page and "2026-12-11 00:00" in page
+    assert "2026-11-30 24:00" in page and "2026-12-10 24:00" in page
     assert "（承办单位）" not in page
 
 
@@ -118,7 +118,15 @@ def test_a_location_in_another_district_is_warned_about_not_blocked(client, cloc
     assert "仓山区" in page and 'name="district_confirmed"' in page
     case.refresh_from_db()
     assert case.state == "screening"
-    sent = client.post(f"/cases/{case.number}/screen/", {**data, "district_confirmed": "1"})
+    confirmed = re.search(r'name="district_confirmed" value="([^"]*)"', page).group(1)
+    # Another unit of another district, chosen after the warning, is warned of again.
+    other = unit("台江区信访局")
+    again = client.post(
+        f"/cases/{case.number}/screen/",
+        {**data, "p0-district_bureau": other.pk, "district_confirmed": confirmed},
+    )
+    assert again.status_code == 200 and 'data-testid="district-warning"' in again.content.decode()
+    sent = client.post(f"/cases/{case.number}/screen/", {**data, "district_confirmed": confirmed})
     assert sent.status_code == 302
     assert case.parts.get().holder_bureau == gulou
 
