@@ -37,6 +37,7 @@ ALLOWED = re.compile(
     r"FZ\d{13}"  # a case number: the city's prefix, the day and its sequence (cases/numbers.py)
     r"|English"  # the language switch names each language in itself
     r"|PDF|Excel"  # file formats of the bulletins, as people name them
+    r"|Ctrl"  # a key, named as its keycap prints it (the intake's keyboard hints)
 )
 LATIN = re.compile(r"[A-Za-z]+")
 RULE_ID = re.compile(r"\b[RDN]\d+(\.\d+)*[a-z]?\b")
