@@ -388,6 +388,18 @@ def contribute(
     )
 
 
+def _reply_fields(payload) -> dict:
+    """A reply's parts (R8.2) as a draft or a submission carries them."""
+    return {
+        "content": payload.content,
+        "remaining_problems": payload.remaining_problems,
+        "measures": payload.measures,
+        "recommend_nonpublication": payload.recommend_nonpublication,
+        "nonpublication_reason": payload.nonpublication_reason,
+        "expected_version": payload.expected_version,
+    }
+
+
 @post("/cases/{number}/assignments/{assignment_id}/draft_reply", operation_id="draft_reply")
 def draft_reply(
     request, payload: DraftReplyIn, number: str = CaseNumber, assignment_id: int = AssignmentId
@@ -400,12 +412,7 @@ def draft_reply(
         lambda actor: verbs.draft_reply(
             actor=actor,
             assignment=assignment,
-            content=payload.content,
-            remaining_problems=payload.remaining_problems,
-            measures=payload.measures,
-            recommend_nonpublication=payload.recommend_nonpublication,
-            nonpublication_reason=payload.nonpublication_reason,
-            expected_version=payload.expected_version,
+            **_reply_fields(payload),
         ),
     )
 
@@ -426,12 +433,7 @@ def save_reply_draft(
         lambda actor: verbs.save_reply_draft(
             actor=actor,
             assignment=assignment,
-            content=payload.content,
-            remaining_problems=payload.remaining_problems,
-            measures=payload.measures,
-            recommend_nonpublication=payload.recommend_nonpublication,
-            nonpublication_reason=payload.nonpublication_reason,
-            expected_version=payload.expected_version,
+            **_reply_fields(payload),
         ),
     )
 

@@ -382,6 +382,22 @@ def _districts_named(case) -> set[str]:
     return districts_named(case.location, District.objects.values_list("name", flat=True))
 
 
+def _carried_out(request, case, run, done: str):
+    """Run a form's verbs: (the case page to go back to, None) when they went
+    through or the case changed meanwhile; else (None, the status to answer
+    the form with), the refusal shown above it."""
+    try:
+        run()
+    except WorkflowError as error:
+        if isinstance(error, CaseChanged):
+            messages.warning(request, error.message)
+            return redirect("case-detail", number=case.number), None
+        messages.error(request, error.message)
+        return None, STATUS_CODES.get(type(error), 400)
+    messages.success(request, done)
+    return redirect("case-detail", number=case.number), None
+
+
 def _district_warning(case, plans, confirmed: str) -> tuple[str | None, str]:
     """Issue 15: a case located in one district, sent to a unit of another
     (仓山区金山街道 → 鼓楼区信访局): a warning before sending, not a block,
@@ -475,7 +491,8 @@ def dispatch(request, number, part_id):
                 case, plans, request.POST.get("district_confirmed", "")
             )
         if status == 200 and warning is None:
-            try:
+
+            def send():
                 if first:
                     verbs.dispatch_case(
                         actor=request.user,
@@ -490,15 +507,10 @@ def dispatch(request, number, part_id):
                         plan=plans[0].plan(),
                         expected_version=version.cleaned_data["expected_version"],
                     )
-            except WorkflowError as error:
-                if isinstance(error, CaseChanged):
-                    messages.warning(request, error.message)
-                    return redirect("case-detail", number=case.number)
-                messages.error(request, error.message)
-                status = STATUS_CODES.get(type(error), 400)
-            else:
-                messages.success(request, _("Dispatched."))
-                return redirect("case-detail", number=case.number)
+
+            done, status = _carried_out(request, case, send, _("Dispatched."))
+            if done:
+                return done
     else:
         status = 200
         version = VersionedForm(initial={"expected_version": case.version})
@@ -542,7 +554,8 @@ def screen(request, number):
             )
         if status == 200 and warning is None:
             data = form.cleaned_data
-            try:
+
+            def accept_and_dispatch():
                 verbs.screen_case(
                     actor=request.user,
                     case=case,
@@ -552,16 +565,13 @@ def screen(request, number):
                     parts=[p.plan() for p in plans],
                     expected_version=data["expected_version"],
                 )
-            except WorkflowError as error:
-                if isinstance(error, CaseChanged):
-                    messages.warning(request, error.message)
-                    return redirect("case-detail", number=case.number)
-                # Everything rolled back; the form keeps what was typed.
-                messages.error(request, error.message)
-                status = STATUS_CODES.get(type(error), 400)
-            else:
-                messages.success(request, _("Accepted, classified and dispatched."))
-                return redirect("case-detail", number=case.number)
+
+            # On failure everything rolled back; the form keeps what was typed.
+            done, status = _carried_out(
+                request, case, accept_and_dispatch, _("Accepted, classified and dispatched.")
+            )
+            if done:
+                return done
     else:
         status = 200
         count = filters.whole_number(request.GET.get("parts"), 1, 1, 5)
