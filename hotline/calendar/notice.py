@@ -217,21 +217,27 @@ def check(notice: Notice, festivals: Festivals) -> Notice:
                 Problem("festival_day_not_off", True, {"festival": festival, "date": d})
             )
     if notice.entries and not any(p.code == "outside_year" for p in problems):
-        schedule = notice.schedule(festivals)
-        count = working_days_in(year, schedule)
-        if count not in PLAUSIBLE_WORKING_DAYS:
-            problems.append(
-                Problem(
-                    "working_days_count",
-                    False,
-                    {
-                        "count": count,
-                        "low": PLAUSIBLE_WORKING_DAYS.start,
-                        "high": PLAUSIBLE_WORKING_DAYS.stop - 1,
-                    },
-                )
-            )
+        problems += _implausible_count(year, notice.schedule(festivals))
     return notice
+
+
+def _implausible_count(year: int, schedule: YearSchedule) -> list[Problem]:
+    """A warning when the year's working days are outside what published
+    years had."""
+    count = working_days_in(year, schedule)
+    if count in PLAUSIBLE_WORKING_DAYS:
+        return []
+    return [
+        Problem(
+            "working_days_count",
+            False,
+            {
+                "count": count,
+                "low": PLAUSIBLE_WORKING_DAYS.start,
+                "high": PLAUSIBLE_WORKING_DAYS.stop - 1,
+            },
+        )
+    ]
 
 
 def check_schedule(year: int, schedule: YearSchedule, festivals: Festivals) -> list[Problem]:
@@ -252,19 +258,8 @@ def check_schedule(year: int, schedule: YearSchedule, festivals: Festivals) -> l
             problems.append(
                 Problem("festival_day_not_off", True, {"festival": festival, "date": d})
             )
-    count = working_days_in(year, schedule)
-    if not problems and count not in PLAUSIBLE_WORKING_DAYS:
-        problems.append(
-            Problem(
-                "working_days_count",
-                False,
-                {
-                    "count": count,
-                    "low": PLAUSIBLE_WORKING_DAYS.start,
-                    "high": PLAUSIBLE_WORKING_DAYS.stop - 1,
-                },
-            )
-        )
+    if not problems:
+        problems += _implausible_count(year, schedule)
     return problems
 
 
