@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hotline.policy",
     "hotline.notifications",
     "hotline.cases",
+    "hotline.knowledge",
     "hotline.workbench",
     "hotline.portal",
     "hotline.supervision",

@@ -16,14 +16,22 @@ RULES = ROOT.parent / "shared" / "regulation" / "RULES.md"
 CODE = ROOT / "hotline"
 
 # Rules whose issue has not been built yet, and where they will be.
-PENDING: dict[str, str] = {}
+PENDING: dict[str, str] = {
+    "N4": "issue 18 (merging)",
+    "N5": "issue 18 (dispatch catalogue)",
+    "N6": "issue 18 (objection review)",
+    "N7": "issue 19 (missed calls)",
+    "N8": "issue 19 (call-back survey)",
+    "N9": "issue 19 (service levels)",
+    "N10": "issue 18 (early warning)",
+}
 
-RULE_ID = re.compile(r"\*\*(R\d+(?:\.\d+)?)\s|\*\*(D\d+)\s")
-CITED = re.compile(r"(?<![A-Za-z0-9])([RD])(\d+)(?:[._](\d+))?[ab]?(?![0-9])")
+RULE_ID = re.compile(r"\*\*(R\d+(?:\.\d+)?)\s|\*\*([DN]\d+)\s")
+CITED = re.compile(r"(?<![A-Za-z0-9])([RDN])(\d+)(?:[._](\d+))?[ab]?(?![0-9])")
 
 
 def rule_ids(text: str) -> list[str]:
-    return [a or b for a, b in RULE_ID.findall(text)]
+    return list(dict.fromkeys(a or b for a, b in RULE_ID.findall(text)))
 
 
 def cited(text: str) -> set[str]:

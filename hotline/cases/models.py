@@ -30,6 +30,30 @@ class Category(models.Model):
         return self.name
 
 
+class RequestType(models.Model):
+    """N1: what a request is (咨询, 求助, 投诉, 举报, 建议, 表扬). The list is
+    data; only a type that `answers_directly` (consultation) may be answered
+    from the knowledge base on the call (N3)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=20, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    answers_directly = models.BooleanField(
+        _("may be answered directly"),
+        default=False,
+        help_text=_("A request of this type may be answered from a knowledge base article."),
+    )
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("request type")
+        verbose_name_plural = _("request types")
+
+    def __str__(self):
+        return self.name
+
+
 class Channel(models.TextChoices):
     PHONE = "phone", _("phone")
     FAX = "fax", _("fax")
@@ -109,6 +133,22 @@ class Case(models.Model):
         blank=True,
         related_name="cases",
         verbose_name=_("category"),
+    )
+    request_type = models.ForeignKey(
+        RequestType,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("request type"),
+    )
+    # N3: the knowledge base article version a direct answer cited; such a
+    # case is closed at registration and never forwarded or dispatched.
+    answered_with = models.ForeignKey(
+        "knowledge.ArticleVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("answered with article"),
     )
     disclosure_allowed = models.BooleanField(
         _("requester allows publication"),

@@ -32,11 +32,13 @@ from ..models import (
     Involvement,
     Part,
     Requester,
+    RequestType,
 )
 from ..numbers import next_number
 from ..publication import mask_for
 from ..querycode import digest, new_code
 from ..repeats import find_likely_repeats, normalise_phone, same_requester
+from ..request_types import REQUEST_TYPES, UNSTATED
 from ..search import index_text
 from ..workflow import AssignmentState as A
 from ..workflow import CaseState as C
@@ -61,7 +63,7 @@ INTERNAL_UNIT_KINDS = {
 
 
 # What a verb reads beside its first row (hotline.reference).
-REFERENCES = Revisions(CALENDAR, TEMPLATES, CITY_BUREAU)
+REFERENCES = Revisions(CALENDAR, TEMPLATES, CITY_BUREAU, REQUEST_TYPES)
 
 
 def city_bureau(case: Case | None = None) -> Unit:
@@ -373,6 +375,7 @@ def _new_case(
     received_at: datetime,
     state: str,
     registered_by: User | None,
+    request_type: RequestType | None = None,
 ) -> Case:
     content = _text(content, "content", _("Please enter what the request is about."))
     phone = normalise_phone(requester.phone)
@@ -387,6 +390,8 @@ def _new_case(
         )
     if category is not None and not category.is_active:
         raise InvalidInput(_("This category is no longer in use."), field="category")
+    if request_type is not None and not request_type.is_active:
+        raise InvalidInput(_("This request type is no longer in use."), field="request_type")
     person = Requester(
         kind=requester.kind,
         name=requester.name.strip(),
@@ -413,7 +418,11 @@ def _new_case(
             _("No policy is in force on the day received."), field="received_at"
         ) from None
     person.save()
+    revisions = REFERENCES.read_beside(policy)
+    if request_type is None:
+        request_type = REQUEST_TYPES.get(revisions[REQUEST_TYPES.name])[UNSTATED]
     case = Case(
+        request_type=request_type,
         number=next_number(received_at),
         channel=channel,
         requester=person,
@@ -432,7 +441,7 @@ def _new_case(
     )
     case.flag_repeat = bool(getattr(policy, "requester_known", False) and find_likely_repeats(case))
     case.save()
-    case.reference_revisions = REFERENCES.read_beside(policy)
+    case.reference_revisions = revisions
     touch(received_at)  # a registration entered after the day it came in
     case.query_code = code  # shown once, to the requester
     # None when nothing carries the code (a landline caller): the agent

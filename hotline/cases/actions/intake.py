@@ -18,6 +18,7 @@ from ..models import (
     Channel,
     Clock,
     Event,
+    RequestType,
 )
 from ..workflow import CaseState as C
 from .common import (
@@ -54,6 +55,7 @@ def register_case(
     received_at: datetime | None = None,
     forward: bool = True,
     attachments=(),
+    request_type: RequestType | None = None,
 ) -> Case:
     """R5: the service center registers a phone, fax, SMS or email case and
     forwards it to the city bureau the same day (D2). `attachments` are
@@ -78,6 +80,7 @@ def register_case(
         received_at=received_at,
         state=workflow.moved("register", "case", None, C.SCREENING if forward else C.REGISTERED),
         registered_by=actor,
+        request_type=request_type,
     )
     calendar = case.working_calendar()
     policy = case.policy
@@ -133,6 +136,7 @@ def submit_online(
     category: Category | None = None,
     channel: str = Channel.WEB,
     attachments=(),
+    request_type: RequestType | None = None,
 ) -> Case:
     """R2, R5: a web (or API) case goes straight to the city bureau."""
     _check("submit_online", None)
@@ -149,6 +153,7 @@ def submit_online(
         received_at=now,
         state=workflow.moved("submit_online", "case", None, C.SCREENING),
         registered_by=None,
+        request_type=request_type,
     )
     _reach_city_bureau(case, case.working_calendar(), now, city_bureau(case))
     _event(case, "submit_online", None, None, now, channel=channel)
