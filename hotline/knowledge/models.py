@@ -122,6 +122,9 @@ class ArticleEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("article events are history and cannot be edited")
