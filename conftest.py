@@ -80,6 +80,7 @@ def committed_demo(transactional_db):
         ("hotline.calendar.migrations.0002_seed_published_schedules", "seed"),
         ("hotline.policy.migrations.0002_fuzhou_policy", "seed"),
         ("hotline.notifications.migrations.0003_message_keys_unique", "seed_templates"),
+        ("hotline.cases.migrations.0015_request_types", "seed_request_types"),
     ):
         getattr(importlib.import_module(module), function)(apps, None)
     load_fuzhou_demo()

@@ -2,8 +2,15 @@
 
 from datetime import date
 
+from hotline.cases.search import index_text
+
 from .models import ArticleVersion
 from .workflow import VersionState
+
+
+def article_index_text(version: ArticleVersion) -> str:
+    """What a version is found by: its title, question, answer and keywords."""
+    return index_text(version.title, version.question, version.answer, version.keywords)
 
 
 def current_versions(on: date):
