@@ -8,7 +8,8 @@ import secrets
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,26 +67,34 @@ def issue_token(
 
 
 def authenticate(key: str) -> ApiToken | None:
-    """The live token a key belongs to, or None."""
+    """The live token a key belongs to, or None.
+
+    One statement reads the token, whether its account is active and the
+    reference data's revision. The account's roles come from the process's
+    copy (ROLES), the token's unit from those roles, and the account itself
+    is loaded with its id alone: a verb asks an actor for its id and its
+    roles, and any other field is read when first asked for."""
     parts = (key or "").split("_", 2)
     if len(parts) != 3 or parts[0] != "hl":
         return None
     token = (
-        ApiToken.objects.select_related("user", "unit")
-        .filter(prefix=parts[1], revoked_at__isnull=True)
-        .annotate(**ROLES.beside())
+        ApiToken.objects.filter(prefix=parts[1], revoked_at__isnull=True)
+        .annotate(user_is_active=F("user__is_active"), **ROLES.beside())
         .first()
     )
     if token is None or not hmac.compare_digest(token.key_hash, _hash(parts[2])):
         return None
-    if not token.user.is_active:
+    if not token.user_is_active:
         return None
-    # The account's roles, read once per change of anyone's roles.
+    user = User.from_db(DEFAULT_DB_ALIAS, ["id", "is_active"], [token.user_id, True])
+    token.user = user
     kept = ROLES.get(ROLES.read_beside(token))
-    if token.user_id in kept:
-        token.user.__dict__["_grants"] = kept[token.user_id]
-    else:
-        kept[token.user_id] = token.user.grants()
+    if token.user_id not in kept:
+        kept[token.user_id] = user.grants()
+    grants = user.__dict__["_grants"] = kept[token.user_id]
+    unit = next((u for (unit_id, _role), u in grants.items() if unit_id == token.unit_id), None)
+    if unit is not None:
+        token.unit = unit
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

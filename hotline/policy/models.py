@@ -1,5 +1,6 @@
 """Policies: the regulation's periods with the date they take effect (R13)."""
 
+import copy
 from datetime import datetime
 
 from django.conf import settings
@@ -7,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from hotline.reference.revisions import ANNOTATION, Reference
 
 from .terms import TERM_NAMES, PolicyTerms
 
@@ -157,14 +160,29 @@ class Policy(models.Model):
     @classmethod
     def in_force(cls, at: datetime, **beside) -> "Policy":
         """The policy for a case received at `at` (R13); `beside`: other
-        values to read in the same statement, as annotations."""
+        values to read in the same statement, as annotations.
+
+        A caller that reads the reference data's revision beside it (the
+        intake verbs) gets the statement's id and annotations only, and the
+        policy's columns from the process's copy of every policy."""
         day = timezone.localtime(at).date()
-        policy = (
-            cls.objects.filter(effective_on__lte=day)
-            .annotate(**beside)
-            .order_by("-effective_on")
-            .first()
-        )
-        if policy is None:
+        in_force = cls.objects.filter(effective_on__lte=day).order_by("-effective_on")
+        if ANNOTATION not in beside:
+            policy = in_force.annotate(**beside).first()
+            if policy is None:
+                raise NoPolicyInForce(f"no policy is in force on {day.isoformat()}")
+            return policy
+        found = in_force.annotate(**beside).values("pk", *beside).first()
+        if found is None:
             raise NoPolicyInForce(f"no policy is in force on {day.isoformat()}")
+        kept = POLICIES.get(found[ANNOTATION]).get(found["pk"])
+        # A row added without signals (a data migration) is read as it is.
+        policy = copy.copy(kept) if kept else cls.objects.get(pk=found["pk"])
+        for name in beside:
+            setattr(policy, name, found[name])
         return policy
+
+
+# Every policy, kept by each process and built again when the reference
+# data's revision moves (a policy saved or deleted moves it).
+POLICIES = Reference("policies", (Policy,), lambda: {p.pk: p for p in Policy.objects.all()})
