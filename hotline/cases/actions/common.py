@@ -14,7 +14,7 @@ from hotline.calendar.workdays import SHANGHAI, WorkCalendar
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import TEMPLATES, tell_requester
 from hotline.organisation.models import CITY_BUREAU, Unit, User
-from hotline.policy.models import NoPolicyInForce, Policy
+from hotline.policy.models import POLICIES, NoPolicyInForce, Policy
 from hotline.reference.revisions import NOT_READ, Revisions
 
 from .. import workflow
@@ -63,7 +63,7 @@ INTERNAL_UNIT_KINDS = {
 
 
 # What a verb reads beside its first row (hotline.reference).
-REFERENCES = Revisions(CALENDAR, TEMPLATES, CITY_BUREAU, REQUEST_TYPES)
+REFERENCES = Revisions(CALENDAR, TEMPLATES, CITY_BUREAU, REQUEST_TYPES, POLICIES)
 
 
 def city_bureau(case: Case | None = None) -> Unit:
