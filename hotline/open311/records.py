@@ -126,7 +126,9 @@ def listed(*, start: datetime, end: datetime, codes=(), statuses=(), limit: int)
     elif set(statuses) == {"open"}:
         cases = cases.exclude(state__in=FINISHED_CASE_STATES)
     cases = list(
-        cases.select_related("category", "requester", "request_type").order_by("-received_at", "-id")[:limit]
+        cases.select_related("category", "requester", "request_type").order_by(
+            "-received_at", "-id"
+        )[:limit]
     )
     shown = public_records(cases)
     return [published(c, shown[c.pk]) for c in cases]

@@ -125,9 +125,7 @@ def _tracked(request):
         request.session.pop(SESSION_TRACKED, None)
         return None
     return (
-        Case.objects.filter(pk=held.get("case"))
-        .select_related("requester", "request_type")
-        .first()
+        Case.objects.filter(pk=held.get("case")).select_related("requester", "request_type").first()
     )
 
 
