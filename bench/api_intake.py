@@ -85,7 +85,8 @@ request = function()
   n = n + 1
   local body = string.format(
     '{"channel":"phone","requester":{"name":"张三","phone":"13%d%08d"},' ..
-    '"content":"东街口夜间施工噪音扰民，影响休息，请尽快处理。第%d件。","disclosure_allowed":true}',
+    '"content":"东街口夜间施工噪音扰民，影响休息，请尽快处理。第%d件。",' ..
+    '"disclosure_allowed":true,"request_type":"complaint"}',
     id, n, n)
   return wrk.format("POST", "/api/v1/cases", {
     ["Content-Type"] = "application/json",

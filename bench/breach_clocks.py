@@ -43,10 +43,12 @@ def main() -> int:
             "INSERT INTO cases_case (number, channel, requester_id, content, location, "
             "disclosure_allowed, received_at, policy_id, state, handling_mode, city_final_review, "
             "flag_overdue, flag_lapsed, flag_repeat, result, published, satisfaction, "
-            "rating_comment, version, search_text) "
+            "rating_comment, version, search_text, query_code_hash, request_type_id) "
             "SELECT 'FZ' || lpad(r.id::text, 13, '0'), 'phone', r.id, '测试', '', true, "
             "now() - interval '30 days', %s, 'handling', 'public', false, false, false, false, "
-            "'', false, '', '', 1, '测试' FROM cases_requester r WHERE r.phone LIKE '139%%'",
+            "'', false, '', '', 1, '测试', '', "
+            "(SELECT id FROM cases_requesttype WHERE code = 'help') "
+            "FROM cases_requester r WHERE r.phone LIKE '139%%'",
             [policy],
         )
         cursor.execute(

@@ -43,14 +43,16 @@ def fill(cases: int) -> None:
             "INSERT INTO cases_case (number, channel, requester_id, content, location, "
             "disclosure_allowed, received_at, policy_id, state, handling_mode, city_final_review, "
             "flag_overdue, flag_lapsed, flag_repeat, result, published, satisfaction, "
-            "rating_comment, rated_at, version, search_text, query_code_hash) "
+            "rating_comment, rated_at, version, search_text, query_code_hash, request_type_id) "
             "SELECT 'B' || lpad(r.id::text, 14, '0'), "
             "(ARRAY['phone','web','sms','fax'])[1 + r.id %% 4], r.id, '测试', '', true, "
             "t.at, "
             "%(policy)s, 'closed', 'public', false, false, false, false, '已办理', true, "
             "CASE WHEN r.id %% 3 = 0 THEN (ARRAY['satisfied','basically_satisfied','dissatisfied'])"
             "[1 + r.id %% 9 / 3] ELSE '' END, '', "
-            "CASE WHEN r.id %% 3 = 0 THEN t.at + interval '12 days' END, 1, '测试', '' "
+            "CASE WHEN r.id %% 3 = 0 THEN t.at + interval '12 days' END, 1, '测试', '', "
+            # N1: every type in turn.
+            "(ARRAY(SELECT id FROM cases_requesttype ORDER BY position, code))[1 + r.id %% 6] "
             # In id order, as a live system writes them: rows of one day sit
             # together on disk (an earlier fill cycled through the days, and
             # every row of a day landed on a page of its own).
@@ -69,10 +71,11 @@ def fill(cases: int) -> None:
             "assignments",
             "INSERT INTO cases_assignment (part_id, case_id, unit_id, role, dispatched_by_id, "
             "dispatched_at, state, state_before_return, return_rejected, instruction, "
-            "contribution, "
+            "contribution, dispatch_instruction, reply_draft, "
             "redo_count, flag_lapsed) SELECT p.id, p.case_id, (%(units)s)[1 + p.case_id %% "
             "%(nunits)s], 'sole', p.holder_bureau_id, p.received_at + interval '2 hours', 'done', "
-            "'', false, '', '', 0, false FROM cases_part p JOIN cases_case c ON c.id = p.case_id "
+            "'', false, '', '', '', '{}', 0, false "
+            "FROM cases_part p JOIN cases_case c ON c.id = p.case_id "
             "WHERE c.number LIKE 'B%%'",
         ),
         (

@@ -308,7 +308,8 @@ class Fill:
                 "category_id, disclosure_allowed, received_at, policy_id, registered_by_id, state, "
                 "handling_mode, internal_reason, refusal_reason, city_final_review, flag_overdue, "
                 "flag_lapsed, flag_repeat, declined_timely_replies, result, closed_at, published, "
-                "satisfaction, rating_comment, rated_at, version, search_text, query_code_hash) "
+                "satisfaction, rating_comment, rated_at, version, search_text, query_code_hash, "
+                "request_type_id) "
                 f"SELECT {C0} + g, 'FZ' || to_char(date '2025-01-01' + d, 'YYYYMMDD') || "
                 "lpad((g - ceil(d * 86400 / %(step)s::float8))::bigint::text, 5, '0'), "
                 "(ARRAY['phone','phone','phone','phone','phone','web','web','sms','fax','email'])"
@@ -324,7 +325,9 @@ class Fill:
                 "CASE WHEN s = 0 AND ri < 3 THEN "
                 "(ARRAY['satisfied','basically_satisfied','dissatisfied'])[1 + ri] ELSE '' END, "
                 "'', CASE WHEN s = 0 AND ri < 3 THEN closed_at + interval '1 day' END, 1, "
-                f"(%(search)s::text[])[1 + combo], '' FROM {base} ORDER BY g",
+                f"(%(search)s::text[])[1 + combo], '', "
+                "(ARRAY(SELECT id FROM cases_requesttype ORDER BY position, code))[1 + mod(g, 6)] "
+                f"FROM {base} ORDER BY g",
             ),
             (
                 "parts",

@@ -9,10 +9,12 @@ from collections.abc import Callable
 from functools import partial
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Path
 
 from hotline.cases import actions as verbs
-from hotline.cases.models import Case, Category, Reply
+from hotline.cases.models import Case, Category, Reply, RequestType
+from hotline.cases.request_types import REQUEST_TYPES
 from hotline.organisation.models import Unit
 
 from . import idempotency, out, tokens
@@ -41,6 +43,7 @@ from .schemas import (
     RefuseIn,
     RegisterIn,
     ReopenIn,
+    RetypeIn,
     ReviewIn,
     SaveReplyDraftIn,
     Versioned,
@@ -84,7 +87,9 @@ def _act(
         if registers:
             data = out.case_detail(result, who, made_now=True)
         else:
-            fresh = Case.objects.select_related("requester", "category").get(pk=_case_id(result))
+            fresh = Case.objects.select_related("requester", "category", "request_type").get(
+                pk=_case_id(result)
+            )
             data = out.case_detail(fresh, who)
         return json_response(CaseOut.model_validate(data).model_dump(), status=status)
 
@@ -148,6 +153,7 @@ def register(request, payload: RegisterIn):
         category = Category.objects.filter(pk=payload.category).first()
         if category is None:
             raise Problem("validation_error", errors=[field_error("category", "No such category.")])
+    request_type = _request_type(payload.request_type)
     r = payload.requester
     return _act(
         request,
@@ -173,11 +179,35 @@ def register(request, payload: RegisterIn):
                 disclosure_allowed=payload.disclosure_allowed,
                 received_at=payload.received_at,
                 forward=payload.forward,
+                request_type=request_type,
             ),
         ),
         status=201,
         registers=True,
     )
+
+
+def _request_type(code: str) -> RequestType:
+    """N1: a type in use, by its code; an unknown one is the caller's
+    mistake, said in their language."""
+    found = REQUEST_TYPES.get().get(code)
+    if found is None or not found.is_active:
+        raise Problem(
+            "validation_error",
+            errors=[
+                field_error(
+                    "request_type",
+                    _("No request type has the code %(code)s: choose one of %(codes)s.")
+                    % {
+                        "code": code,
+                        "codes": ", ".join(
+                            t.code for t in REQUEST_TYPES.get().values() if t.is_active
+                        ),
+                    },
+                )
+            ],
+        )
+    return found
 
 
 @post("/cases/{number}/forward", operation_id="forward")
@@ -235,6 +265,24 @@ def decline_repeat(request, payload: NoteIn, number: str = CaseNumber):
         "decline_repeat",
         lambda actor: verbs.decline_repeat(
             actor=actor, case=case, note=payload.note, expected_version=payload.expected_version
+        ),
+    )
+
+
+@post("/cases/{number}/retype", operation_id="retype")
+def retype(request, payload: RetypeIn, number: str = CaseNumber):
+    """N1: the city bureau changes what the request is."""
+    case = visible_case(request, number)
+    request_type = _request_type(payload.request_type)
+    return _act(
+        request,
+        payload,
+        "retype",
+        lambda actor: verbs.retype_case(
+            actor=actor,
+            case=case,
+            request_type=request_type,
+            expected_version=payload.expected_version,
         ),
     )
 

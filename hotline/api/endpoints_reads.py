@@ -15,6 +15,7 @@ from hotline.calendar.services import database_calendar
 from hotline.calendar.workdays import CalendarRangeError
 from hotline.cases import filters
 from hotline.cases.models import Assignment, Case, Category, Channel, Clock
+from hotline.cases.request_types import active_request_types
 from hotline.cases.visibility import visible_cases
 from hotline.cases.workflow import AssignmentState, CaseState
 from hotline.organisation.models import Unit
@@ -37,6 +38,7 @@ from .schemas import (
     IsoDate,
     IsoDatetime,
     PolicyOut,
+    RequestTypeOut,
     UnitOut,
 )
 
@@ -60,7 +62,7 @@ def visible(request: HttpRequest):
 def visible_case(request: HttpRequest, number: str) -> Case:
     case = (
         visible(request)
-        .select_related("requester", "category", "policy")
+        .select_related("requester", "category", "policy", "request_type")
         .filter(number=number)
         .first()
     )
@@ -105,7 +107,7 @@ def list_cases(request, query: Query[CaseQuery]):
     if query.received_to:
         wanted["to"] = query.received_to.isoformat()
     cases = filters.apply(visible(request), wanted, role=caller(request).role).select_related(
-        "category"
+        "category", "request_type"
     )
     rows, following = pagination.page(
         cases, order=query.order, cursor=query.cursor, limit=query.limit
@@ -197,6 +199,13 @@ def list_categories(request, active: bool = Query(None)):
     if active is not None:
         categories = categories.filter(is_active=active)
     return [out.category(c) for c in categories]
+
+
+@router.get("/request_types", response=list[RequestTypeOut], summary="Request types")
+def list_request_types(request):
+    """N1: the types a case is registered with, in the list's order; the
+    ones no longer in use are left out."""
+    return [out.request_type(t) for t in active_request_types()]
 
 
 class PolicyQuery(Schema):

@@ -31,6 +31,10 @@ def category(c) -> dict | None:
     return {"id": c.pk, "code": c.code, "name": c.name, "is_active": c.is_active}
 
 
+def request_type(t) -> dict:
+    return {"code": t.code, "name": t.name}
+
+
 def requester(case: Case, caller: Caller) -> dict:
     r = case.requester
     if caller.sees_requester:
@@ -61,6 +65,7 @@ def case_summary(case: Case) -> dict:
         "state": case.state,
         "handling_mode": case.handling_mode,
         "category": category(case.category),
+        "request_type": request_type(case.request_type),
         "received_at": case.received_at,
         "closed_at": case.closed_at,
         "flags": {

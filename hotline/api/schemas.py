@@ -113,6 +113,11 @@ class CategoryOut(Schema):
     is_active: bool
 
 
+class RequestTypeOut(Schema):
+    code: str = Field(..., examples=["consultation"])
+    name: str = Field(..., examples=["咨询"])
+
+
 class RequesterOut(Schema):
     kind: str
     name: str
@@ -137,6 +142,7 @@ class CaseSummary(Schema):
     state: str
     handling_mode: str
     category: CategoryOut | None
+    request_type: RequestTypeOut = Field(..., description="What the request is (N1).")
     received_at: datetime
     closed_at: datetime | None
     flags: Flags
@@ -336,6 +342,12 @@ class RegisterIn(Schema):
     content: str = required_text()
     location: str = text(max_length=200)
     category: int | None = optional_id()
+    request_type: str = Field(
+        ...,
+        max_length=20,
+        description="What the request is (N1): the code of one of `/request_types`.",
+        examples=["consultation"],
+    )
     disclosure_allowed: bool
     received_at: IsoAwareDatetime | None = None
     forward: bool = Field(True, description="Forward to the city bureau at once (D2).")
@@ -348,11 +360,18 @@ class RegisterIn(Schema):
                     "requester": {"name": "张三", "phone": "13805912345"},
                     "content": "东街口夜间施工噪音扰民，影响休息，请尽快处理。",
                     "category": 1,
+                    "request_type": "complaint",
                     "disclosure_allowed": True,
                 }
             ]
         }
     }
+
+
+class RetypeIn(Versioned):
+    request_type: str = Field(
+        ..., max_length=20, description="The new type's code (N1).", examples=["complaint"]
+    )
 
 
 class AcceptIn(Versioned):

@@ -39,6 +39,7 @@ EVENT_LABELS = {
     # and accepting a case is 受理.
     "accept": _("accepted for handling"),
     "classify": _("classified"),
+    "retype": _("request type changed"),
     "dispatch": _("dispatched"),
     "pass_to_district": _("passed to a district bureau"),
     "request_take_back": _("district asked the city to take it back"),

@@ -50,6 +50,7 @@ def published_cases():
 class PublicRecord:
     number: str
     category: str
+    request_type: str  # N1, by name
     location: str
     content: str
     result: str
@@ -68,7 +69,8 @@ def public_record(case: Case) -> PublicRecord:
 def public_records(cases: list[Case]) -> dict[int, PublicRecord]:
     """The published form of each case (the caller has checked that they
     are published), by id, with one query for all their units: a list may
-    hold a thousand."""
+    hold a thousand. The caller reads the cases with their category and
+    request type."""
     units = defaultdict(list)
     for case_id, name in (
         Assignment.objects.filter(case__in=cases)
@@ -83,6 +85,7 @@ def public_records(cases: list[Case]) -> dict[int, PublicRecord]:
         found[case.pk] = PublicRecord(
             number=case.number,
             category=case.category.name if case.category else "",
+            request_type=case.request_type.name,
             location=hide(case.location),
             content=hide(case.content),
             result=hide(case.result),

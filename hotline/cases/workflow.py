@@ -141,6 +141,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         ("R3", "R4"),
     ),
     Transition(
+        "retype",
+        "case",
+        (C.SCREENING, *OPEN_CASE),
+        None,
+        Role.DISPATCHER,
+        Where.CITY_BUREAU,
+        ("N1",),
+    ),
+    Transition(
         "classify",
         "case",
         (C.DISPATCHING,),

@@ -126,7 +126,9 @@ def listed(*, start: datetime, end: datetime, codes=(), statuses=(), limit: int)
     elif set(statuses) == {"open"}:
         cases = cases.exclude(state__in=FINISHED_CASE_STATES)
     cases = list(
-        cases.select_related("category", "requester").order_by("-received_at", "-id")[:limit]
+        cases.select_related("category", "requester", "request_type").order_by(
+            "-received_at", "-id"
+        )[:limit]
     )
     shown = public_records(cases)
     return [published(c, shown[c.pk]) for c in cases]
@@ -142,7 +144,7 @@ def by_ids(numbers: list[str]) -> list[dict]:
     found = {
         c.number: c
         for c in Case.objects.filter(Q(pk__in=shown) | posted_online, number__in=numbers)
-        .select_related("category", "requester")
+        .select_related("category", "requester", "request_type")
         .annotate(last_event_at=Max("events__at"))
     }
     public = public_records([c for c in found.values() if c.pk in shown])

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hotline.cases.models import Category
+from hotline.cases.models import Category, RequestType
+from hotline.cases.request_types import HINTS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -20,8 +21,23 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
+class RequestTypeChoice(forms.ModelChoiceField):
+    """N1: the type by its name and a one-line hint."""
+
+    def label_from_instance(self, request_type):
+        hint = HINTS.get(request_type.code)
+        return f"{request_type.name} — {hint}" if hint else request_type.name
+
+
 class SubmitForm(forms.Form):
     submission = forms.UUIDField(widget=forms.HiddenInput)
+    request_type = RequestTypeChoice(
+        label=_("What kind of request is it?"),
+        queryset=RequestType.objects.filter(is_active=True),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what kind of request it is.")},
+    )
     content = forms.CharField(
         label=_("What is the matter?"),
         max_length=2000,

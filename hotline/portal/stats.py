@@ -58,7 +58,7 @@ def monthly(today: date | None = None) -> dict:
         month.rated = sum(area["rated"].values())
         month.satisfied = sum(area["satisfied"].values())
         rows.append(month)
-        for (_channel, category), n in area["received"].items():
+        for (_channel, category, _type), n in area["received"].items():
             if category is not None:
                 categories[category] += n
     names = dict(Category.objects.filter(pk__in=categories).values_list("pk", "name"))

@@ -69,6 +69,7 @@ def submit(request):
                             content=data["content"],
                             location=data["location"],
                             category=data["category"],
+                            request_type=data["request_type"],
                             disclosure_allowed=data["disclosure_allowed"],
                             attachments=data["photos"],
                         )
@@ -123,7 +124,9 @@ def _tracked(request):
     if until is None or until < timezone.now():
         request.session.pop(SESSION_TRACKED, None)
         return None
-    return Case.objects.filter(pk=held.get("case")).select_related("requester").first()
+    return (
+        Case.objects.filter(pk=held.get("case")).select_related("requester", "request_type").first()
+    )
 
 
 def track(request):
@@ -221,7 +224,7 @@ def published(request):
         # public reads it (masked, D8); no search by number, phone or name.
         cases = filters.newest_first(
             filters.apply(
-                published_cases().select_related("category", "requester"),
+                published_cases().select_related("category", "requester", "request_type"),
                 g,
                 date_field="closed_at",
             ),
@@ -257,7 +260,12 @@ def published(request):
 
 def published_detail(request, number):
     def record():
-        case = published_cases().filter(number=number).first()
+        case = (
+            published_cases()
+            .select_related("category", "requester", "request_type")
+            .filter(number=number)
+            .first()
+        )
         return public_record(case) if case is not None else None
 
     found = kept_for_the_public("case", number, record)

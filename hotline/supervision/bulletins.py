@@ -19,10 +19,17 @@ from django.utils.translation import gettext as _
 
 from hotline.cases.filters import in_range
 from hotline.cases.models import Category, Channel
+from hotline.cases.request_types import REQUEST_TYPES
 from hotline.organisation.models import Unit, User
 from hotline.policy.models import Policy
 
-from .figures import UNIT, area_totals, unit_totals
+from .figures import (
+    UNIT,
+    area_totals,
+    article_figures,
+    direct_answers_by_agent,
+    unit_totals,
+)
 from .models import Bulletin, BulletinEntry, DocumentSeries
 from .periods import bounds, percent
 from .rules import SCORED, rank_weights, supervises, unit_score
@@ -118,12 +125,24 @@ def numbers(start: date, end: date, district=None) -> dict:
     area = area_totals(start, end, district)
     categories = dict(Category.objects.values_list("pk", "name"))
     weights = rank_weights(Policy.in_force(last - timedelta(seconds=1)))
+    unit_names = dict(units.values_list("pk", "name"))
 
-    def by(words):
+    request_types = {t.pk: t.name for t in REQUEST_TYPES.get().values()}
+
+    def by(words, measure="received"):
         grouped = defaultdict(int)
-        for key, n in area["received"].items():
+        for key, n in area[measure].items():
             grouped[words(key)] += n
         return dict(sorted(grouped.items(), key=lambda item: (-item[1], item[0])))
+
+    def category_words(key):
+        return categories.get(key[1], "未分类")
+
+    received = sum(area["received"].values())
+    direct = sum(area["direct_answers"].values())
+    direct_by_category = by(category_words, "direct_answers")
+    received_by_category = by(category_words)
+    by_type = by(lambda key: request_types.get(key[2], "未分类"))
 
     def timeliness(total, late):
         n, good = counted[total], counted[total] - counted[late]
@@ -163,9 +182,37 @@ def numbers(start: date, end: date, district=None) -> dict:
         occurred_at__lt=last,
     ).values_list("unit__name", "text")
     return {
-        "received": sum(area["received"].values()),
+        "received": received,
         "by_channel": by(lambda key: _channel_words(key[0])),
-        "by_category": by(lambda key: categories.get(key[1], "未分类")),
+        "by_category": received_by_category,
+        # N1: every type, in the list's order, zeros too.
+        "by_request_type": {name: by_type.get(name, 0) for name in request_types.values()},
+        # N3: direct answers over the cases received in the period.
+        "direct_answers": direct,
+        "direct_answer_rate": percent(direct, received),
+        "direct_by_category": [
+            {
+                "category": name,
+                "received": received_by_category[name],
+                "direct_answers": n,
+                "rate": percent(n, received_by_category[name]),
+            }
+            for name, n in direct_by_category.items()
+        ],
+        "direct_by_agent": [
+            {k: row[k] for k in ("name", "received", "direct_answers", "rate")}
+            for row in (direct_answers_by_agent(start, end) if district is None else [])
+            if row["direct_answers"]
+        ],
+        "articles": article_figures(start, end),
+        "direct_dissatisfied": sorted(
+            (
+                {"unit": unit_names[pk], "count": n}
+                for pk, n in totals["direct_dissatisfied"].items()
+                if pk in unit_names
+            ),
+            key=lambda row: (-row["count"], row["unit"]),
+        ),
         "dispatch": timeliness("dispatches", "late_dispatches"),
         "read": timeliness("reads", "late_reads"),
         "reply": timeliness("replies", "late_replies"),
@@ -191,6 +238,8 @@ def numbers(start: date, end: date, district=None) -> dict:
 
 ROWS = [
     ("received", "受理诉求件（件）"),
+    ("direct_answers", "直接答复（件）"),
+    ("direct_answer_rate", "直接答复率（%）"),
     ("dispatch.rate", "按时批转率（%）"),
     ("read.rate", "按时查阅率（%）"),
     ("reply.rate", "按时答复率（%）"),
@@ -222,8 +271,12 @@ COLUMNS = [
 
 
 def figure(data: dict, path: str):
+    """A figure of the numbers; None (shown "—") in a bulletin frozen
+    before the figure was counted."""
     value = data
     for part in path.split("."):
+        if part not in value:
+            return None
         value = value[part]
     return value
 
@@ -348,6 +401,52 @@ def xlsx(sheet: Sheet, data: dict) -> bytes:
             [24, 10, 10],
             [cell, count, share],
         )
+    table(
+        "诉求类型",
+        ["类型", "件数", "占比"],
+        [[k, v, percent(v, received)] for k, v in data.get("by_request_type", {}).items()],
+        [24, 10, 10],
+        [cell, count, share],
+    )
+    table(
+        "直接答复",
+        ["类别", "受理件数", "直接答复", "直接答复率"],
+        [
+            [row["category"], row["received"], row["direct_answers"], row["rate"]]
+            for row in data.get("direct_by_category", [])
+        ],
+        [24, 10, 10, 12],
+        [cell, count, count, share],
+    )
+    table(
+        "直接答复（话务员）",
+        ["话务员", "受理件数", "直接答复", "直接答复率"],
+        [
+            [row["name"], row["received"], row["direct_answers"], row["rate"]]
+            for row in data.get("direct_by_agent", [])
+        ],
+        [24, 10, 10, 12],
+        [cell, count, count, share],
+    )
+    articles = data.get("articles", {})
+    table(
+        "知识库",
+        ["指标", "数值"],
+        [
+            [label, articles.get(key)]
+            for key, label in (
+                ("used", "本期引用的知识条目（条）"),
+                ("unused", "未被引用的现行条目（条）"),
+                ("past_review", "超过复核期限的条目（条）"),
+            )
+        ]
+        + [
+            [f"{row['unit']}直接答复不满意（件）", row["count"]]
+            for row in data.get("direct_dissatisfied", [])
+        ],
+        [36, 10],
+        [cell, count],
+    )
     table(
         "通报批评",
         ["单位", "件次", "诉求件编号", "事由"],

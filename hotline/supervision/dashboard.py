@@ -5,10 +5,11 @@ always agree."""
 
 from datetime import date
 
-from hotline.cases.models import Case
+from hotline.cases.models import Case, Category
+from hotline.cases.request_types import by_id
 from hotline.organisation.models import Unit
 
-from .figures import UNIT, unit_totals
+from .figures import UNIT, area_totals, article_figures, direct_answers_by_agent, unit_totals
 from .periods import bounds, percent
 
 # The measures the dashboard shows, with their column headings.
@@ -21,6 +22,7 @@ MEASURES = {
     "overdue": "逾期办理",
     "reviewed": "审核答复",
     "redone": "退回重办",
+    "direct_dissatisfied": "直接答复不满意",
 }
 
 
@@ -52,3 +54,45 @@ def drill(measure: str, unit, start: date, end: date):
     counted = UNIT[measure]
     rows = counted.select(*bounds(start, end)).filter(**{counted.unit_field: unit})
     return rows, Case.objects.filter(pk__in=rows.values(counted.case_field))
+
+
+def direct_answers(start: date, end: date, district=None) -> dict:
+    """N1, N3: the cases received by request type, the direct answers and
+    the direct-answer rate (direct answers over cases received), by
+    category and by agent, and how the knowledge base was used."""
+    area = area_totals(start, end, district)
+    received, direct = area["received"], area["direct_answers"]
+    types = by_id()
+    categories = dict(Category.objects.values_list("pk", "name"))
+    by_type = {t.name: 0 for t in types.values()}
+    by_category = {}
+    for (_channel, category, request_type), n in received.items():
+        name = types[request_type].name if request_type in types else "—"
+        by_type[name] = by_type.get(name, 0) + n
+        row = by_category.setdefault(category, {"received": 0, "direct_answers": 0})
+        row["received"] += n
+    for (_channel, category, _type), n in direct.items():
+        by_category.setdefault(category, {"received": 0, "direct_answers": 0})
+        by_category[category]["direct_answers"] += n
+    total, answered = sum(received.values()), sum(direct.values())
+    return {
+        "received": total,
+        "direct_answers": answered,
+        "rate": percent(answered, total),
+        "by_type": by_type,
+        "by_category": sorted(
+            (
+                {
+                    "category": categories.get(pk, "—"),
+                    **row,
+                    "rate": percent(row["direct_answers"], row["received"]),
+                }
+                for pk, row in by_category.items()
+                if row["direct_answers"]
+            ),
+            key=lambda row: (-row["direct_answers"], row["category"]),
+        ),
+        # Agents answer for the whole city: a district's office sees none.
+        "by_agent": [] if district else direct_answers_by_agent(start, end),
+        "articles": article_figures(start, end),
+    }

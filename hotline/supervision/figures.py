@@ -22,9 +22,12 @@ from hotline.cases.changes import past_days_changed
 from hotline.cases.clocks import running_clocks
 from hotline.cases.models import Assignment, Case, Reply, ReturnRequest, Violation
 from hotline.cases.timeliness import LATE
+from hotline.knowledge.models import ArticleVersion
+from hotline.knowledge.search import current_versions
+from hotline.knowledge.workflow import VersionState
 
 from .models import AreaFigure, SettledDay, UnitFigure
-from .periods import bounds, ended_clocks
+from .periods import bounds, ended_clocks, percent
 
 SATISFIED = ("satisfied", "basically_satisfied")
 
@@ -71,6 +74,12 @@ def _rated(first, last):
     ).exclude(state="withdrawn")
 
 
+def _directly_rated(first, last):
+    """Direct answers rated in the period (N3): a dissatisfied one counts
+    against the unit responsible for the article it cited."""
+    return Case.objects.filter(answered_with__isnull=False, rated_at__gte=first, rated_at__lt=last)
+
+
 def _returned(first, last):
     return ReturnRequest.objects.filter(
         kind=ReturnRequest.Kind.UNIT, requested_at__gte=first, requested_at__lt=last
@@ -79,7 +88,7 @@ def _returned(first, last):
 
 # Bump when a measure below, or hotline.cases.timeliness, changes meaning:
 # days settled under another version are counted again (ADR 6).
-DEFINITIONS = 3
+DEFINITIONS = 4  # 4: the area figures by request type, direct answers (N1, N3)
 
 DISPATCH, READ = Q(kind="dispatch"), Q(kind="read")
 REPLY, REVIEW = Q(kind__in=("reply", "redo")), Q(kind="review")
@@ -102,7 +111,14 @@ UNIT = {
     "overdue": Measure(_violations, "unit", "case", Q(kind=Violation.Kind.OVERDUE)),
     "rated": Measure(_rated, "unit", "case"),
     "satisfied": Measure(_rated, "unit", "case", Q(case__satisfaction__in=SATISFIED)),
+    "direct_dissatisfied": Measure(
+        _directly_rated, "answered_with__article__unit", "pk", Q(satisfaction="dissatisfied")
+    ),
 }
+
+# N3: a direct answer is a case registered citing an article version.
+DIRECT = Q(answered_with__isnull=False)
+AREA_MEASURES = ("received", "direct_answers", "rated", "satisfied")
 
 
 def _live_units(first, last, units=None, measures=tuple(UNIT)) -> dict[str, dict[int, int]]:
@@ -122,44 +138,46 @@ def _live_units(first, last, units=None, measures=tuple(UNIT)) -> dict[str, dict
     return counted
 
 
+# What the area figures are kept by.
+AREA_KEYS = ("channel", "category", "request_type")
+
 # What _live_area counts: the city, the city and every district (to settle
 # a day), or one District.
 CITY, EVERY = "city", "every"
 
 
 def _live_area(first, last, scope) -> dict[tuple, int]:
-    """(district id or None, channel, category id, measure) -> count. A
-    district counts the cases any of its units took part in, once each."""
+    """(district id or None, channel, category id, request type id,
+    measure) -> count. A district counts the cases any of its units took
+    part in, once each."""
     counted = {}
     through = "involvements__unit__district"
     for time, measures in (
-        ("received_at", {"received": Q()}),
+        ("received_at", {"received": Q(), "direct_answers": DIRECT}),
         ("rated_at", {"rated": Q(), "satisfied": Q(satisfaction__in=SATISFIED)}),
     ):
         cases = Case.objects.filter(**{f"{time}__gte": first, f"{time}__lt": last})
         rows = []
         if scope in (CITY, EVERY):
-            rows += cases.values("channel", "category").annotate(
+            rows += cases.values(*AREA_KEYS).annotate(
                 **{m: Count("id", filter=q) for m, q in measures.items()}
             )
         distinct = {m: Count("id", filter=q, distinct=True) for m, q in measures.items()}
         if scope == EVERY:
             rows += (
                 cases.filter(**{f"{through}__isnull": False})
-                .values("channel", "category", district=F(through))
+                .values(*AREA_KEYS, district=F(through))
                 .annotate(**distinct)
             )
         elif scope != CITY:
             rows += [
                 {**row, "district": scope.pk}
-                for row in cases.filter(**{through: scope})
-                .values("channel", "category")
-                .annotate(**distinct)
+                for row in cases.filter(**{through: scope}).values(*AREA_KEYS).annotate(**distinct)
             ]
         for row in rows:
             for m in measures:
                 if row[m]:
-                    key = (row.get("district"), row["channel"], row["category"], m)
+                    key = (row.get("district"), *(row[k] for k in AREA_KEYS), m)
                     counted[key] = row[m]
     return counted
 
@@ -213,22 +231,21 @@ def unit_totals(
 
 
 def area_totals(start: date, end: date, district=None) -> dict[str, dict[tuple, int]]:
-    """received, rated and satisfied over [start, end], each keyed
-    (channel, category id), for the city or one district."""
+    """received, direct_answers, rated and satisfied over [start, end], each
+    keyed (channel, category id, request type id), for the city or one
+    district."""
     settled = _settled(start, end)
-    totals = {m: defaultdict(int) for m in ("received", "rated", "satisfied")}
+    totals = {m: defaultdict(int) for m in AREA_MEASURES}
     kept = (
         AreaFigure.objects.filter(day__gte=start, day__lte=end, day__in=settled, district=district)
-        .values("measure", "channel", "category")
+        .values("measure", *AREA_KEYS)
         .annotate(n=Sum("count"))
     )
     for row in kept:
-        totals[row["measure"]][row["channel"], row["category"]] += row["n"]
+        totals[row["measure"]][tuple(row[k] for k in AREA_KEYS)] += row["n"]
     for first, last in _unsettled_runs(start, end, settled):
-        for (_d, channel, category, m), n in _live_area(
-            *bounds(first, last), district or CITY
-        ).items():
-            totals[m][channel, category] += n
+        for (_d, *key, m), n in _live_area(*bounds(first, last), district or CITY).items():
+            totals[m][tuple(key)] += n
     return totals
 
 
@@ -255,9 +272,15 @@ def settle(day: date) -> bool:
         )
         AreaFigure.objects.bulk_create(
             AreaFigure(
-                day=day, district_id=d, channel=channel, category_id=category, measure=m, count=n
+                day=day,
+                district_id=d,
+                channel=channel,
+                category_id=category,
+                request_type_id=request_type,
+                measure=m,
+                count=n,
             )
-            for (d, channel, category, m), n in _live_area(first, last, EVERY).items()
+            for (d, channel, category, request_type, m), n in _live_area(first, last, EVERY).items()
         )
         mark.stale, mark.settled_at, mark.definitions = False, timezone.now(), DEFINITIONS
         mark.save(update_fields=["stale", "settled_at", "definitions"])
@@ -286,3 +309,42 @@ def unsettle(sender, days, **kwargs):
         update_fields=["stale"],
         unique_fields=["day"],
     )
+
+
+# Direct answers and the knowledge base (N1, N3) ------------------------------
+
+
+def _received(first, last):
+    return Case.objects.filter(received_at__gte=first, received_at__lt=last)
+
+
+def _cited(first, last):
+    """The articles cited by direct answers received in the period."""
+    return _received(first, last).filter(DIRECT).values("answered_with__article")
+
+
+def direct_answers_by_agent(start: date, end: date) -> list[dict]:
+    """N3: each agent's cases and direct answers over [start, end], most
+    direct answers first. Counted live: one grouped count over the
+    period's cases, by the agent who registered them."""
+    rows = (
+        _received(*bounds(start, end))
+        .filter(registered_by__isnull=False)
+        .values("registered_by", name=F("registered_by__name"))
+        .annotate(received=Count("id"), direct_answers=Count("id", filter=DIRECT))
+        .order_by("-direct_answers", "name")
+    )
+    return [{**row, "rate": percent(row["direct_answers"], row["received"])} for row in rows]
+
+
+def article_figures(start: date, end: date) -> dict[str, int]:
+    """N2, N3: the articles cited by the period's direct answers (used), the
+    published articles current at its end that none of them cited (unused),
+    and the published ones past their review-by date at its end."""
+    cited = _cited(*bounds(start, end))
+    published = ArticleVersion.objects.filter(state=VersionState.PUBLISHED)
+    return {
+        "used": cited.distinct().count(),
+        "unused": current_versions(end).exclude(article__in=cited).count(),
+        "past_review": published.filter(review_by__lt=end).count(),
+    }

@@ -200,8 +200,9 @@ class UnitFigure(models.Model):
 
 
 class AreaFigure(models.Model):
-    """Cases received, rated and rated satisfied on a day, by channel and
-    category, for the city (no district) or for a district's units."""
+    """Cases received, answered directly (N3), rated and rated satisfied on
+    a day, by channel, category and request type (N1), for the city (no
+    district) or for a district's units."""
 
     day = models.DateField()
     district = models.ForeignKey(
@@ -210,6 +211,11 @@ class AreaFigure(models.Model):
     channel = models.CharField(max_length=10)
     category = models.ForeignKey(
         "cases.Category", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    # Null on days kept before types were counted; such days are counted
+    # again (figures.DEFINITIONS).
+    request_type = models.ForeignKey(
+        "cases.RequestType", on_delete=models.CASCADE, null=True, related_name="+"
     )
     measure = models.CharField(max_length=30)
     count = models.PositiveIntegerField()

@@ -26,7 +26,7 @@ from hotline.policy.models import NoPolicyInForce, Policy
 from hotline.portal.stats import kept_monthly
 
 from . import bulletins
-from .dashboard import MEASURES, listed_units
+from .dashboard import MEASURES, direct_answers, listed_units
 from .dashboard import drill as dashboard_drill
 from .dashboard import rows as dashboard_rows
 from .models import Bulletin, BulletinEntry, Warning
@@ -319,6 +319,7 @@ def dashboard(request):
             "start": start,
             "end": end,
             "sort": sort,
+            "direct": direct_answers(start, end, district),
             # The trend over twelve months, as the public statistics show it.
             "months": kept_monthly(),
         },

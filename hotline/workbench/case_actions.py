@@ -92,6 +92,17 @@ SPECS = [
         "danger",
     ),
     Spec(
+        "retype",
+        _("Change the request type"),
+        "case",
+        f.RetypeForm,
+        lambda u, c, d: verbs.retype_case(
+            actor=u, case=c, request_type=d["request_type"], expected_version=_v(d)
+        ),
+        "secondary",
+        initial=lambda c: {"request_type": c.request_type_id},
+    ),
+    Spec(
         "classify",
         _("Classify"),
         "case",

@@ -13,6 +13,7 @@ from hotline.cases.models import (
     InternalReason,
     RefusalReason,
     Requester,
+    RequestType,
 )
 from hotline.organisation.models import Unit
 
@@ -118,6 +119,21 @@ class AcceptForm(VersionedForm):
     )
 
 
+def request_type_field(**kwargs) -> forms.ModelChoiceField:
+    """N1: the request types in use, by name, in the list's order."""
+    return forms.ModelChoiceField(
+        label=_("Request type"),
+        queryset=RequestType.objects.filter(is_active=True),
+        empty_label=None,
+        error_messages={"required": _("Choose the request type.")},
+        **kwargs,
+    )
+
+
+class RetypeForm(VersionedForm):
+    request_type = request_type_field()
+
+
 class DeclineForm(VersionedForm):
     note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
 
@@ -148,6 +164,8 @@ class ScreeningForm(ClassifyForm):
     goes (issue 15)."""
 
     city_final_review = AcceptForm.base_fields["city_final_review"]
+    # N1: the bureau corrects the type while it screens.
+    request_type = request_type_field()
 
 
 class PlanForm(forms.Form):

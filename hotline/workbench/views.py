@@ -161,7 +161,9 @@ def case_list(request):
         # A caller asking after their case: its number opens it.
         return redirect("case-detail", number)
     cases = filters.newest_first(
-        _filtered(request, visible, acting.role).select_related("category", "requester"),
+        _filtered(request, visible, acting.role).select_related(
+            "category", "requester", "request_type"
+        ),
         "received_at",
     )
     cases = filters.before(cases, request.GET.get("before"), "received_at")
@@ -183,7 +185,9 @@ def case_list(request):
 
 def _visible_case(request, number):
     acting, cases = _cases(request)
-    case = get_object_or_404(cases.select_related("requester", "category", "policy"), number=number)
+    case = get_object_or_404(
+        cases.select_related("requester", "category", "policy", "request_type"), number=number
+    )
     return acting, case
 
 
@@ -560,6 +564,7 @@ def screen(request, number):
                     actor=request.user,
                     case=case,
                     city_final_review=data["city_final_review"],
+                    request_type=data["request_type"],
                     mode=data["mode"],
                     reason=data["reason"],
                     parts=[p.plan() for p in plans],
@@ -579,6 +584,7 @@ def screen(request, number):
         form = ScreeningForm(
             initial={
                 "expected_version": case.version,
+                "request_type": case.request_type_id,
                 "mode": "internal" if internal else "public",
                 # R6(4): the requester chose not to have it handled publicly.
                 "reason": InternalReason.REQUESTER_CHOICE if internal else None,
@@ -771,7 +777,9 @@ def progress(request, number):
     agent answering a caller: no handling notes (issue 15)."""
     acting = _answering(request)
     case = get_object_or_404(
-        progress_cases(acting.unit, acting.role).select_related("requester", "category"),
+        progress_cases(acting.unit, acting.role).select_related(
+            "requester", "category", "request_type"
+        ),
         number=number,
     )
     context = {

@@ -138,6 +138,7 @@ def test_a_nul_character_is_a_validation_error_naming_the_field(flow, api_as):
         "requester": {"name": "张\x00三", "phone": "13805912345"},
         "content": "噪音\x00扰民",
         "disclosure_allowed": True,
+        "request_type": "complaint",
     }
     refused = api.post("/cases", body)
     assert refused.status_code == 422, refused.content
@@ -156,6 +157,7 @@ def test_the_requester_email_is_checked_as_the_intake_form_checks_it(db, api_as)
         "requester": {"name": "张三", "email": "not-an-address"},
         "content": "噪音扰民",
         "disclosure_allowed": True,
+        "request_type": "complaint",
     }
     refused = api.post("/cases", body)
     assert refused.status_code == 422, refused.content
@@ -171,6 +173,7 @@ def test_a_time_received_beyond_the_calendar_in_utc_is_a_validation_error(db, ap
         "requester": {"phone": "13805912345"},
         "content": "噪音扰民",
         "disclosure_allowed": True,
+        "request_type": "complaint",
         "received_at": "0001-01-01T00:00:00+14:00",
     }
     refused = api.post("/cases", body)

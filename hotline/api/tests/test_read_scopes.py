@@ -62,6 +62,7 @@ def test_an_intake_key_reads_back_what_it_registered_and_no_other_case(flow, tok
             "requester": {"name": "李四", "phone": "13905911111"},
             "content": "五四路井盖缺失，夜间危险。",
             "disclosure_allowed": True,
+            "request_type": "complaint",
         },
     )
     assert created.status_code == 201, created.content

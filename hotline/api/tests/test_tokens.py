@@ -155,6 +155,7 @@ def test_registering_and_forwarding_in_one_go_needs_both_actions(db, api_as):
         "requester": {"name": "张三", "phone": "13805912345"},
         "content": "东街口夜间施工噪音扰民。",
         "disclosure_allowed": True,
+        "request_type": "complaint",
     }
     registrar = api_as("agent", "鼓楼数据信息服务中心", ["register"])
     refused = registrar.post("/cases", body)

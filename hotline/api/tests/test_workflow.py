@@ -24,6 +24,7 @@ def test_register_to_close_through_the_api(db, clock, api_as):
             "content": "东街口夜间施工噪音扰民，影响休息，请尽快处理。",
             "category": Category.objects.get(code="CG").pk,
             "disclosure_allowed": True,
+            "request_type": "complaint",
         },
     )
     assert registered.status_code == 201, registered.content
@@ -90,6 +91,7 @@ def test_a_registration_is_answered_as_it_reads_back_without_reading_it(db, cloc
         "content": "东街口夜间施工噪音扰民，影响休息，请尽快处理。",
         "category": Category.objects.get(code="CG").pk,
         "disclosure_allowed": True,
+        "request_type": "complaint",
         "forward": True,
     }
     with CaptureQueriesContext(connection) as spent:

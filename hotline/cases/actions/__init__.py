@@ -49,6 +49,7 @@ from .screening import (
     dispatch_part,
     refusal_message,
     refuse_case,
+    retype_case,
     screen_case,
 )
 
@@ -89,6 +90,7 @@ __all__ = [
     "request_take_back",
     "responsible_person",
     "return_assignment",
+    "retype_case",
     "review_reply",
     "save_reply_draft",
     "screen_case",

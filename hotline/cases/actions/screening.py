@@ -21,6 +21,7 @@ from hotline.notifications.outbox import (
 from hotline.organisation.models import Unit, User
 
 from .. import preconditions, workflow
+from ..changes import touch
 from ..errors import InvalidInput, WrongState
 from ..models import (
     Assignment,
@@ -30,8 +31,10 @@ from ..models import (
     InternalReason,
     Part,
     RefusalReason,
+    RequestType,
 )
 from ..repeats import timely_reply_count
+from ..request_types import type_of
 from ..workflow import AssignmentState as A
 from ..workflow import CaseState as C
 from ..workflow import PartState as P
@@ -169,6 +172,34 @@ def classify_case(
     case.internal_reason = reason
     _save(case, "handling_mode", "internal_reason")
     _event(case, "classify", actor, bureau, now, mode=mode, reason=reason)
+    return case
+
+
+@transaction.atomic
+def retype_case(
+    *,
+    actor: User,
+    case: Case,
+    request_type: RequestType | None,
+    expected_version: int | None = None,
+) -> Case:
+    """N1: the city bureau corrects what the request is (a complaint taken
+    down as a consultation, a report as help) while the case is open. The
+    timeline keeps both names; the figures of the day it came in count it
+    under its new type."""
+    case, bureau = _screening("retype", actor, case.pk, expected_version)
+    if request_type is None or not request_type.is_active:
+        raise InvalidInput(_("Choose one of the request types in use."), field="request_type")
+    was = type_of(case)
+    if request_type.pk == was.pk:
+        raise InvalidInput(
+            _("The case is already a %(type)s.") % {"type": was.name}, field="request_type"
+        )
+    now = timezone.now()
+    case.request_type = request_type
+    _save(case, "request_type")
+    _event(case, "retype", actor, bureau, now, **{"from": was.name, "to": request_type.name})
+    touch(case.received_at)  # intake by type of a day already counted
     return case
 
 
@@ -477,11 +508,18 @@ def screen_case(
     parts: list[PartPlan],
     reason: int | None = None,
     city_final_review: bool = False,
+    request_type: RequestType | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """R3, R4, R6, R7: accept, classify and dispatch in one step (issue 15).
-    Each verb runs in turn with its own checks, event and clocks, inside one
-    transaction: when any of them refuses, nothing of the others stays."""
+    """R3, R4, R6, R7: accept, classify and dispatch in one step (issue 15),
+    retyping first if the bureau chose another type (N1). Each verb runs in
+    turn with its own checks, event and clocks, inside one transaction: when
+    any of them refuses, nothing of the others stays."""
+    if request_type is not None and request_type.pk != case.request_type_id:
+        case = retype_case(
+            actor=actor, case=case, request_type=request_type, expected_version=expected_version
+        )
+        expected_version = case.version
     case = accept_case(
         actor=actor,
         case=case,

@@ -11,6 +11,7 @@ from hotline.cases import actions, numbers
 from hotline.cases.actions import PartPlan, RequesterDetails
 from hotline.cases.actions.common import REFERENCES
 from hotline.cases.models import Category
+from hotline.cases.request_types import REQUEST_TYPES, request_type
 from hotline.cases.tests.conftest import staff, unit
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,20 @@ def test_each_action_of_the_full_path_stays_within_its_budget(flow, clock):
     over = {name: (n, BUDGETS[name]) for name, n in spent.items() if n > BUDGETS[name]}
     assert not over, over
     assert sum(spent.values()) <= PATH_BUDGET, sum(spent.values())
+
+
+def test_retyping_a_case_stays_within_its_budget_N1(flow, clock):
+    """N1: the lock (with the reference data's revision beside it), the
+    case and its event; the old type's name comes from the process's copy."""
+    clock("2026-11-26 10:00")
+    flow.city_dispatcher.grants()
+    case = flow.phone_case()
+    complaint = request_type("complaint")
+    REQUEST_TYPES.get()
+    with CaptureQueriesContext(connection) as captured:
+        actions.retype_case(actor=flow.city_dispatcher, case=case, request_type=complaint)
+    spent = sum(
+        not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+        for q in captured.captured_queries
+    )
+    assert spent <= 3, [q["sql"] for q in captured.captured_queries]

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 
 from hotline.cases.models import Case
+from hotline.cases.request_types import request_type
 from hotline.net import client_address
 from hotline.portal import throttle
 
@@ -46,6 +47,7 @@ def portal_post(i, mobile="13912345678", **client_kw):
             "name": "刘女士",
             "mobile": mobile,
             "disclosure_allowed": "yes",
+            "request_type": request_type("help").pk,
         },
     )
     return reply.status_code

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hotline.cases import actions
 from hotline.cases.actions import PartPlan, RequesterDetails
 from hotline.cases.models import Case
+from hotline.cases.request_types import request_type
 from hotline.cases.tests.conftest import unit
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,7 @@ def submit(client, **changes):
         "name": "刘女士",
         "mobile": "13912345678",
         "disclosure_allowed": "yes",
+        "request_type": request_type("help").pk,
         **changes,
     }
     return client.post("/portal/submit/", data, follow=True)

@@ -146,7 +146,18 @@ def test_the_excel_has_the_same_tables_set_up_for_print_R11(november, clock):  #
     clock("2026-12-01 09:00")
     bulletin = publish()
     book = openpyxl.load_workbook(io.BytesIO(bulletin.xlsx.open("rb").read()))
-    assert book.sheetnames == ["单位排名", "主要指标", "受理渠道", "诉求类别", "通报批评", "表扬"]
+    assert book.sheetnames == [
+        "单位排名",
+        "主要指标",
+        "受理渠道",
+        "诉求类别",
+        "诉求类型",  # N1
+        "直接答复",  # N3, by category
+        "直接答复（话务员）",
+        "知识库",
+        "通报批评",
+        "表扬",
+    ]
     for sheet in book.worksheets:
         assert sheet["A1"].value == bulletin.title
         assert bulletin.number in sheet["A2"].value

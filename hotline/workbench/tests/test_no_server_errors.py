@@ -151,11 +151,11 @@ PLAN = (
     ]
     + ["district_confirmed"]
 )
-SCREEN = [*PLAN, "mode", "reason", "city_final_review"]
+SCREEN = [*PLAN, "mode", "reason", "city_final_review", "request_type"]
 
 REPLY_TEMPLATE = ["title", "content", "remaining_problems", "measures"]
 PORTAL_SUBMIT = ["submission", "content", "category", "location", "name", "mobile"]
-PORTAL_SUBMIT += ["disclosure_allowed", "website"]
+PORTAL_SUBMIT += ["disclosure_allowed", "website", "request_type"]
 OPEN311_POST = ["api_key", "service_code", "lat", "long", "address_string", "description"]
 OPEN311_POST += ["email", "first_name", "last_name", "phone", "attribute[disclosure]"]
 

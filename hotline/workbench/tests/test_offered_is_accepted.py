@@ -16,6 +16,7 @@ from django.db import transaction
 from hotline.cases.demo import load_demo_cases
 from hotline.cases.errors import CaseChanged, NotAllowed, WrongState
 from hotline.cases.models import Case
+from hotline.cases.request_types import request_type
 from hotline.cases.workflow import BY_ACTION
 from hotline.organisation.models import RoleGrant, Unit
 from hotline.workbench import case_actions
@@ -35,6 +36,8 @@ def sample(form: type) -> dict:
         f.AcceptForm: {"city_final_review": False},
         f.DeclineForm: {"note": ""},
         f.ClassifyForm: {"mode": "public", "reason": None},
+        # N1: another type than the one every case here is registered with
+        f.RetypeForm: {"request_type": request_type("report")},
         f.ReasonForm: {"reason": TEXT, "suggested_unit": None},
         f.DecideForm: {"note": ""},
         f.InstructForm: {"instruction": TEXT},
