@@ -375,7 +375,7 @@ def _new_case(
     received_at: datetime,
     state: str,
     registered_by: User | None,
-    request_type: RequestType | None = None,
+    request_type: RequestType | str | None = None,
 ) -> Case:
     content = _text(content, "content", _("Please enter what the request is about."))
     phone = normalise_phone(requester.phone)
@@ -390,8 +390,6 @@ def _new_case(
         )
     if category is not None and not category.is_active:
         raise InvalidInput(_("This category is no longer in use."), field="category")
-    if request_type is not None and not request_type.is_active:
-        raise InvalidInput(_("This request type is no longer in use."), field="request_type")
     person = Requester(
         kind=requester.kind,
         name=requester.name.strip(),
@@ -419,8 +417,7 @@ def _new_case(
         ) from None
     person.save()
     revisions = REFERENCES.read_beside(policy)
-    if request_type is None:
-        request_type = REQUEST_TYPES.get(revisions[REQUEST_TYPES.name])[UNSTATED]
+    request_type = _typed(REQUEST_TYPES.get(revisions[REQUEST_TYPES.name]), request_type)
     case = Case(
         request_type=request_type,
         number=next_number(received_at),
@@ -448,6 +445,24 @@ def _new_case(
     # reads it out during the call.
     case.acknowledgement = tell_requester(case, Message.Kind.ACKNOWLEDGEMENT, code=code)
     return case
+
+
+def _typed(types: dict[str, RequestType], given: RequestType | str | None) -> RequestType:
+    """N1: the case's type, given as a type or its code (the API's, checked
+    against the copy read beside the policy, so it costs no statement)."""
+    found = types.get(given) if isinstance(given, str) else given or types[UNSTATED]
+    if found is None or not found.is_active:
+        if isinstance(given, str):
+            raise InvalidInput(
+                _("No request type has the code %(code)s: choose one of %(codes)s.")
+                % {
+                    "code": given,
+                    "codes": ", ".join(t.code for t in types.values() if t.is_active),
+                },
+                field="request_type",
+            )
+        raise InvalidInput(_("This request type is no longer in use."), field="request_type")
+    return found
 
 
 def _reach_city_bureau(case: Case, calendar: WorkCalendar, at: datetime, bureau: Unit) -> None:

@@ -55,7 +55,7 @@ def register_case(
     received_at: datetime | None = None,
     forward: bool = True,
     attachments=(),
-    request_type: RequestType | None = None,
+    request_type: RequestType | str | None = None,
 ) -> Case:
     """R5: the service center registers a phone, fax, SMS or email case and
     forwards it to the city bureau the same day (D2). `attachments` are
@@ -136,7 +136,7 @@ def submit_online(
     category: Category | None = None,
     channel: str = Channel.WEB,
     attachments=(),
-    request_type: RequestType | None = None,
+    request_type: RequestType | str | None = None,
 ) -> Case:
     """R2, R5: a web (or API) case goes straight to the city bureau."""
     _check("submit_online", None)
