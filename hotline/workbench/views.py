@@ -256,6 +256,10 @@ def _detail_context(request, case, acting, failed=None):
         "repeats": find_likely_repeats(case) if case.flag_repeat else [],
         "facts": case_actions.screening_facts(case) if case.state == CaseState.SCREENING else {},
         "state_label": _state_label(case.state),
+        # N2: an approved reply may be proposed as an article by its own
+        # unit's handlers and leaders, and by the city bureau's reviewers.
+        "propose_unit_id": acting.unit.pk if acting.role in KEEPERS else None,
+        "propose_any": acting.role == Role.REVIEWER and acting.unit.pk == verbs.city_bureau().pk,
     }
 
 
