@@ -9,7 +9,12 @@ from .actions import ArticleText
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates only."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ArticleForm(forms.Form):
