@@ -1,6 +1,7 @@
 """The knowledge base's states and history in words (N2)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .workflow import VersionState as V
 
@@ -8,7 +9,7 @@ STATE_LABELS = {
     V.DRAFT: _("draft"),
     V.AWAITING_APPROVAL: _("awaiting the leader's approval"),
     V.AWAITING_REVIEW: _("awaiting the city bureau's review"),
-    V.PUBLISHED: _("published"),
+    V.PUBLISHED: pgettext_lazy("knowledge base", "published"),
     V.SUPERSEDED: _("replaced by a later version"),
     V.WITHDRAWN: _("withdrawn"),
 }
@@ -20,7 +21,7 @@ EVENT_LABELS = {
     "send_back_article": _("sent back by the leader"),
     "approve_article": _("approved by the leader"),
     "return_article": _("returned by the city bureau"),
-    "publish_article": _("published"),
+    "publish_article": pgettext_lazy("knowledge base", "published"),
     "supersede_article": _("replaced by a later version"),
     "withdraw_article": _("withdrawn"),
     "import_article": _("imported from a spreadsheet"),
