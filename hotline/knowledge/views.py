@@ -26,6 +26,7 @@ from .forms import ArticleForm, ImportForm
 from .importing import import_workbook
 from .labels import event_label, state_label
 from .models import Article, ArticleVersion
+from .queues import WAITING
 from .workflow import VersionState as V
 
 # The steps a version page offers, by the name in its address.
@@ -36,12 +37,6 @@ STEP_VERBS = {
     "return": ("return_article", actions.return_article, True),
     "publish": ("publish_article", actions.publish_article, False),
     "withdraw": ("withdraw_article", actions.withdraw_article, True),
-}
-# What waits on each role: the list a leader or a reviewer opens first.
-WAITING = {
-    Role.HANDLER: V.DRAFT,
-    Role.LEADER: V.AWAITING_APPROVAL,
-    Role.REVIEWER: V.AWAITING_REVIEW,
 }
 SHOWS = ("waiting", "draft", "awaiting_approval", "awaiting_review", "published", "review", "all")
 
@@ -382,14 +377,3 @@ def article_import(request):
         {"form": form, "report": report, "city": city},
         status=status,
     )
-
-
-def waiting_count(acting) -> int:
-    """How many articles wait on this role in this unit (the queue's link)."""
-    state = WAITING.get(acting.role)
-    if state is None or (acting.role == Role.REVIEWER and not _is_city_reviewer(acting)):
-        return 0
-    versions = ArticleVersion.objects.filter(state=state)
-    if acting.role != Role.REVIEWER:
-        versions = versions.filter(article__unit=acting.unit)
-    return versions.count()

@@ -76,6 +76,7 @@ def test_leader_and_reviewer_see_what_waits_for_them_N2(client, today):
     version = draft()
     actions.submit_article(actor=staff(UNIT, "handler"), version=version)
     client.force_login(staff(UNIT, "leader"))
+    assert "有1篇知识库文章待您处理" in client.get("/").content.decode()
     page = client.get("/knowledge/").content.decode()
     assert "待我处理 (1)" in page and "问题0怎么办" in page
     response = client.post(f"/knowledge/{version.article_id}/versions/1/send-back/", {})
