@@ -208,7 +208,11 @@ def draft_article(
     after review is one: a version drafted from it with a new review-by
     date)."""
     if article is not None:
-        article = Article.objects.select_for_update().select_related("unit").get(pk=article.pk)
+        article = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=article.pk)
+        )
         unit = article.unit
     if unit is None:
         raise InvalidInput(_("Choose the responsible unit."), field="unit")
@@ -350,6 +354,11 @@ def publish_article(*, actor: User, version: ArticleVersion) -> ArticleVersion:
     unit = article.unit
     _require(actor, "publish_article", unit)
     version.state = _moved("publish_article", version.state)
+    if version.review_by < timezone.localdate():
+        raise InvalidInput(
+            _("Its review-by date has passed: return it to the unit for a new one."),
+            field="review_by",
+        )
     now = timezone.now()
     bureau = city_bureau()
     previous = article.published_version_id

@@ -201,3 +201,18 @@ def test_an_expired_article_is_not_offered_N2(db, clock):
     assert find_articles("居住证", on=date(2026, 11, 30)) == [version]
     assert find_articles("居住证", on=date(2026, 12, 1)) == []
     assert not version.is_current(date(2026, 12, 1))
+
+
+def test_a_version_past_its_review_date_cannot_be_published_N2(kb, clock):
+    """N2: an expired version cannot be used, published or not."""
+    handler, leader, reviewer, unit = kb
+    version = actions.draft_article(
+        actor=handler, unit=unit, text=text(review_by=date(2026, 12, 10))
+    )
+    actions.submit_article(actor=handler, version=version)
+    actions.approve_article(actor=leader, version=version)
+    clock("2026-12-11 09:00")
+    with pytest.raises(InvalidInput) as refused:
+        actions.publish_article(actor=reviewer, version=version)
+    assert "复核日期已过" in refused.value.message
+    actions.return_article(actor=reviewer, version=version, reason="请更新复核日期")
