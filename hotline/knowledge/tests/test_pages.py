@@ -139,3 +139,14 @@ def test_statements_do_not_grow_with_rows(client, today):
         )
     assert count(client, "/knowledge/?show=all") == few_list
     assert count(client, f"/knowledge/{first.article_id}/") == few_page
+
+
+def test_admin_reads_articles_but_cannot_change_their_history_N2(client, today):
+    version = published_article()
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get(f"/admin/knowledge/articleversion/{version.pk}/change/")
+    assert page.status_code == 200 and "居住证续签" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    event_list = client.get("/admin/knowledge/articleevent/")
+    assert event_list.status_code == 200
+    assert client.get("/admin/knowledge/articleevent/add/").status_code == 403
