@@ -140,6 +140,29 @@ def test_statements_do_not_grow_with_rows(client, today):
     assert count(client, "/knowledge/?show=all") == few_list
     assert count(client, f"/knowledge/{first.article_id}/") == few_page
 
+    def publish_and_draft_the_next(version, n):
+        handler, leader = staff(UNIT, "handler"), staff(UNIT, "leader")
+        actions.submit_article(actor=handler, version=version)
+        actions.approve_article(actor=leader, version=version)
+        actions.publish_article(actor=staff("福州市信访局", "reviewer"), version=version)
+        return actions.draft_article(
+            actor=handler,
+            article=version.article,
+            text=ArticleText(
+                title=f"第{n}版",
+                question="问",
+                answer="答",
+                effective_on=date(2026, 12, 1),
+                review_by=date(2027, 12, 1),
+            ),
+        )
+
+    version = publish_and_draft_the_next(first, 2)
+    few_versions = count(client, f"/knowledge/{first.article_id}/")
+    for n in range(3, 7):  # superseded versions pile up
+        version = publish_and_draft_the_next(version, n)
+    assert count(client, f"/knowledge/{first.article_id}/") == few_versions
+
 
 def test_admin_reads_articles_but_cannot_change_their_history_N2(client, today):
     version = published_article()
