@@ -9,6 +9,7 @@ def label(name: str) -> str:
         "hotline.cases.tasks.watch_clocks_now": _("deadline watch at worker start"),
         "hotline.cases.tasks.morning_summary": _("morning summary of deadlines"),
         "hotline.supervision.tasks.propose_warnings_nightly": _("nightly warning proposals"),
+        "hotline.knowledge.tasks.flag_article_reviews": _("knowledge base review dates"),
         "hotline.notifications.tasks.deliver_message": _("message delivery"),
         "hotline.notifications.tasks.deliver_due_messages": _("message retries"),
         "hotline.notifications.tasks.deliver_due_now": _("message retries at worker start"),

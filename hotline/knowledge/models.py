@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.organisation.models import Unit
 
+from .labels import STATE_LABELS
 from .workflow import VersionState
 
 
@@ -60,23 +61,40 @@ class ArticleVersion(models.Model):
     effective_on = models.DateField(_("effective on"))
     review_by = models.DateField(_("review by"))
     state = models.CharField(
-        _("state"), max_length=20, choices=[(s.value, s.value) for s in VersionState]
+        _("state"), max_length=20, choices=[(s.value, STATE_LABELS[s]) for s in VersionState]
     )
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
     )
-    drafted_at = models.DateTimeField()
+    drafted_at = models.DateTimeField(_("drafted at"))
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("published by"),
     )
-    reviewed_at = models.DateTimeField(null=True)
+    reviewed_at = models.DateTimeField(_("published at"), null=True)
     # An approved reply proposed as an article keeps where it came from.
     source_reply = models.ForeignKey(
-        "cases.Reply", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "cases.Reply",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed from the reply"),
     )
     # Segments and bigrams of title, question, answer and keywords, for the
     # same search as cases (hotline.cases.search.index_text).
@@ -109,18 +127,33 @@ class ArticleVersion(models.Model):
 class ArticleEvent(models.Model):
     """An article's history: one row per step, never edited (N2)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
-    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="events", verbose_name=_("article")
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(db_index=True)
-    note = models.TextField(blank=True)
+    version = models.ForeignKey(
+        ArticleVersion,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("article version"),
+    )
+    action = models.CharField(_("step"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("unit")
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("article history entry")
+        verbose_name_plural = _("article history")
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -45,6 +45,9 @@ STEPS: tuple[Step, ...] = (
     Step("publish_article", (V.AWAITING_REVIEW,), V.PUBLISHED, Actor.REVIEWER),
     Step("supersede_article", (V.PUBLISHED,), V.SUPERSEDED, Actor.SYSTEM),
     Step("withdraw_article", (V.PUBLISHED,), V.WITHDRAWN, Actor.REVIEWER),
+    # A knowledge base a city kept before (a spreadsheet) was approved
+    # there: the city bureau may publish its rows as they are imported.
+    Step("import_article", (), V.PUBLISHED, Actor.REVIEWER),
 )
 STEP = {step.action: step for step in STEPS}
 

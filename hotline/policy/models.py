@@ -95,6 +95,20 @@ class Policy(models.Model):
     rank_weight_satisfaction = models.PositiveSmallIntegerField(
         _("ranking weight: public satisfaction (%)")
     )
+    article_review_notice_days = models.PositiveSmallIntegerField(
+        _("knowledge base review notice (days)"),
+        help_text=_(
+            "A unit is told this many calendar days before one of its knowledge base "
+            "articles is due for review."
+        ),
+    )
+    article_valid_days = models.PositiveSmallIntegerField(
+        _("knowledge base article validity (days)"),
+        help_text=_(
+            "A new article's review-by date is first offered this many calendar days after "
+            "its effective date."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,4 +1,4 @@
-"""The periods of the regulation as one value (R7, R8, D2, D6, R8.5).
+"""The periods of the regulation as one value (R7, R8, D2, D6, R8.5, N2).
 
 Pure Python. FUZHOU_2007 is the only place in the code where the Fuzhou
 numbers stand; everything else reads a case's policy.
@@ -30,6 +30,12 @@ class PolicyTerms:
     rank_weight_quality: int
     rank_weight_reply: int
     rank_weight_satisfaction: int
+    # N2, in calendar days: a unit is told this long before one of its
+    # knowledge base articles is due for review.
+    article_review_notice_days: int
+    # N2, in calendar days: the review-by date a new article is offered,
+    # counted from its effective date.
+    article_valid_days: int
 
     def __post_init__(self):
         for f in fields(self):
@@ -69,6 +75,8 @@ FUZHOU_2007 = PolicyTerms(
     rank_weight_quality=30,
     rank_weight_reply=25,
     rank_weight_satisfaction=25,
+    article_review_notice_days=15,
+    article_valid_days=365,
 )
 
 TERM_NAMES = tuple(f.name for f in fields(PolicyTerms))

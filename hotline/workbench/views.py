@@ -44,6 +44,7 @@ from hotline.cases.reply_templates import (
 from hotline.cases.visibility import progress_cases, visible_cases
 from hotline.cases.workflow import CaseState
 from hotline.health.status import job_problems
+from hotline.knowledge.queues import waiting_count
 from hotline.notifications.models import CallbackTask, InboundMessage
 from hotline.organisation import acting as acting_module
 from hotline.organisation.models import District, Role, Unit
@@ -146,6 +147,7 @@ def queue(request):
             "today_is_working_day": calendar.is_working_day(today),
             "today_is_provisional": calendar.is_provisional(today),
             "policy": Policy.in_force(now),
+            "articles_waiting": waiting_count(acting.unit, acting.role),
             **_filter_context(request, acting.role),
         },
     )
@@ -260,6 +262,10 @@ def _detail_context(request, case, acting, failed=None):
         "repeats": find_likely_repeats(case) if case.flag_repeat else [],
         "facts": case_actions.screening_facts(case) if case.state == CaseState.SCREENING else {},
         "state_label": _state_label(case.state),
+        # N2: an approved reply may be proposed as an article by its own
+        # unit's handlers and leaders, and by the city bureau's reviewers.
+        "propose_unit_id": acting.unit.pk if acting.role in KEEPERS else None,
+        "propose_any": acting.role == Role.REVIEWER and acting.unit.pk == verbs.city_bureau().pk,
     }
 
 

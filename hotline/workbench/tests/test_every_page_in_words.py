@@ -47,7 +47,7 @@ COLON = re.compile(r"[？！。?][:：]|[\u4e00-\u9fff）]:")
 # The staff pages a crawl follows; not the files (bulletin downloads), not
 # the public portal (read on its own below), not logging out.
 STAFF_PATHS = re.compile(
-    r"^/(|cases/.*|intake/|notifications/|password/|organisation/.*|supervision/.*)$"
+    r"^/(|cases/.*|intake/|notifications/|password/|organisation/.*|supervision/.*|knowledge/.*)$"
 )
 NOT_FOLLOWED = re.compile(r"^/supervision/bulletins/\d+/|^/logout/|^/admin/|^/portal/|^/i18n/")
 PER_KIND = 3

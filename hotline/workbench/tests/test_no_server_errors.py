@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from hotline.cases.clocks import breach_due_clocks
 from hotline.cases.tests.conftest import Flow
+from hotline.knowledge.tests.factories import published_article
 from hotline.organisation.demo import LOGINS
 from hotline.organisation.models import User
 from hotline.supervision.rules import propose_warnings
@@ -115,6 +116,7 @@ class World:
     unit: int
     published: str
     screening: str  # a case the city bureau has still to screen
+    article: int  # a published knowledge base article of the world's unit
 
 
 def _one(draw, real, random):
@@ -154,6 +156,8 @@ PLAN = (
 SCREEN = [*PLAN, "mode", "reason", "city_final_review", "request_type"]
 
 REPLY_TEMPLATE = ["title", "content", "remaining_problems", "measures"]
+ARTICLE_STEPS = ["submit", "send-back", "approve", "return", "publish", "withdraw"]
+ARTICLE = ["title", "question", "answer", "keywords", "category", "effective_on", "review_by"]
 PORTAL_SUBMIT = ["submission", "content", "category", "location", "name", "mobile"]
 PORTAL_SUBMIT += ["disclosure_allowed", "website", "request_type"]
 OPEN311_POST = ["api_key", "service_code", "lat", "long", "address_string", "description"]
@@ -198,6 +202,32 @@ PAGES = [
         SCREEN,
     ),
     Page("act", _act_path, [], _act_fields()),
+    Page("article-list", lambda d, w: "/knowledge/", ["show"]),
+    Page("article-new", lambda d, w: "/knowledge/new/", [], ARTICLE),
+    Page("article-import", lambda d, w: "/knowledge/import/", [], ["file", "publish"]),
+    Page("article-detail", lambda d, w: f"/knowledge/{_one(d, w.article, path_ints)}/"),
+    Page(
+        "article-edit",
+        lambda d, w: f"/knowledge/{_one(d, w.article, path_ints)}/edit/",
+        [],
+        ARTICLE,
+    ),
+    Page(
+        "article-renew",
+        lambda d, w: f"/knowledge/{_one(d, w.article, path_ints)}/renew/",
+        [],
+        ARTICLE,
+    ),
+    Page(
+        "article-step",
+        lambda d, w: (
+            f"/knowledge/{_one(d, w.article, path_ints)}/versions/{_one(d, 1, path_ints)}/"
+            f"{d(st.one_of(st.sampled_from(ARTICLE_STEPS), path_words))}/"
+        ),
+        [],
+        ["reason"],
+    ),
+    Page("article-propose", lambda d, w: f"/knowledge/propose/{d(path_ints)}/", [], ["next"]),
     Page("intake", lambda d, w: "/intake/", ["draft"], INTAKE),
     Page("caller", lambda d, w: "/intake/caller/", ["phone", "content"]),
     Page("case-lookup", lambda d, w: "/intake/lookup/", ["q"]),
@@ -335,6 +365,7 @@ def world(clock):
         unit=assignment.unit_id,
         published=published.number,
         screening=screening.number,
+        article=published_article(unit="福州市城市管理委员会").article_id,
     )
 
 
