@@ -56,9 +56,9 @@ _TOKEN = re.compile(r"[^\W_]+")
 _SEARCH_TEXT = '"knowledge_articleversion"."search_text"'
 _TSVECTOR = f"to_tsvector('simple'::regconfig, COALESCE({_SEARCH_TEXT}, ''))"
 
-# Words callers say around their question that tell no article from another
-# and are not worth a row's string search. Rare ones need no place here: a
-# word in no article matches nothing.
+# Words callers say around their question that tell no article from another,
+# and would only add noise to every article's score. Rare ones need no place
+# here: a word in no article matches nothing.
 _STOP = """
     你好 您好 请问 问 问一下 一下 想 我想 想问 想问问 咨询 了解 一个 那个 这个 就是
     我 我们 你 你们 他 她 他们 的 了 吗 呢 吧 啊 呀 嘛 哦 是 有 在 要 去 来 能 会 可以

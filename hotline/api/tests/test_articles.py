@@ -22,7 +22,7 @@ def _api(key):
     return Api(Client(), {"Authorization": f"Bearer {key}"})
 
 
-def test_n2_any_token_searches_published_articles(token):
+def test_any_token_searches_published_articles_N2(token):
     version = published_article()
     _issued, key = token("agent", CENTER, ["register"], reads="submitted")
     found = _api(key).get("/articles", q="居住证快过期了要带啥去续").json()["items"]
@@ -34,7 +34,7 @@ def test_n2_any_token_searches_published_articles(token):
     assert one.json()["answer"] == version.answer
 
 
-def test_n2_no_token_reads_an_unpublished_withdrawn_or_expired_article(token):
+def test_no_token_reads_an_unpublished_withdrawn_or_expired_article_N2(token):
     today = timezone.localdate()
     hidden = [
         published_article(state=VersionState.DRAFT),
@@ -51,7 +51,7 @@ def test_n2_no_token_reads_an_unpublished_withdrawn_or_expired_article(token):
         assert api.get(f"/articles/{version.article_id}").status_code == 404
 
 
-def test_n2_a_units_token_reads_its_own_drafts_only_with_the_unit_scope(token):
+def test_a_units_token_reads_its_own_drafts_only_with_the_unit_scope_N2(token):
     draft = published_article(state=VersionState.DRAFT, title="居住证签注新规定")
     handler = draft.article.unit.role_grants.filter(role="handler").first().user.username
     _issued, unit_key = token(handler, POLICE, [], reads="unit")
@@ -65,14 +65,14 @@ def test_n2_a_units_token_reads_its_own_drafts_only_with_the_unit_scope(token):
     assert _api(narrow_key).get("/articles", q="居住证", drafts="true").json()["items"] == []
 
 
-def test_n2_another_units_drafts_are_never_read(token):
+def test_another_units_drafts_are_never_read_N2(token):
     draft = published_article(state=VersionState.DRAFT)
     _issued, key = token("city_handler", "福州市城市管理委员会", [], reads="unit")
     assert _api(key).get("/articles", q="居住证", drafts="true").json()["items"] == []
     assert _api(key).get(f"/articles/{draft.article_id}", drafts="true").status_code == 404
 
 
-def test_n2_articles_need_a_caller_and_refuse_unknown_parameters(token):
+def test_articles_need_a_caller_and_refuse_unknown_parameters_N2(token):
     published_article()
     assert Api(Client()).get("/articles").status_code == 401
     _issued, key = token("agent", CENTER, [], reads="submitted")

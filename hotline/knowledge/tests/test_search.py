@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 RELEVANCE_BAR = 0.9
 
 
-def test_n2_relevance_of_callers_questions_over_the_demo_articles():
+def test_relevance_of_callers_questions_over_the_demo_articles_N2():
     """N2: questions phrased as callers speak find their article in the top 3."""
     load_demo_articles()
     today = timezone.localdate()
@@ -36,7 +36,7 @@ def test_n2_relevance_of_callers_questions_over_the_demo_articles():
     assert share >= RELEVANCE_BAR
 
 
-def test_n2_a_long_rambling_question_finds_its_article():
+def test_a_long_rambling_question_finds_its_article_N2():
     published_article()
     published_article(
         title="驾驶证到期换证",
@@ -49,7 +49,7 @@ def test_n2_a_long_rambling_question_finds_its_article():
     assert found[0].title == "居住证续签需要带什么材料"
 
 
-def test_n2_a_match_in_the_title_ranks_above_one_in_the_answer():
+def test_a_match_in_the_title_ranks_above_one_in_the_answer_N2():
     in_answer = published_article(
         title="办事指南",
         question="怎么办理？",
@@ -63,14 +63,14 @@ def test_n2_a_match_in_the_title_ranks_above_one_in_the_answer():
     assert [v.pk for v in found] == [in_title.pk, in_answer.pk]
 
 
-def test_n2_an_article_past_review_or_not_yet_effective_is_not_offered():
+def test_an_article_past_review_or_not_yet_effective_is_not_offered_N2():
     today = timezone.localdate()
     published_article(review_by=today - timedelta(days=1))
     published_article(effective_on=today + timedelta(days=1))
     assert find_articles("居住证续签", on=today) == []
 
 
-def test_n2_drafts_withdrawn_and_superseded_versions_are_not_found():
+def test_drafts_withdrawn_and_superseded_versions_are_not_found_N2():
     for state in (VersionState.DRAFT, VersionState.WITHDRAWN, VersionState.SUPERSEDED):
         published_article(state=state)
     assert find_articles("居住证续签", on=timezone.localdate()) == []
@@ -78,7 +78,7 @@ def test_n2_drafts_withdrawn_and_superseded_versions_are_not_found():
     assert not public_versions().exists()
 
 
-def test_n2_a_unit_finds_its_own_drafts_beside_published_articles(unit):
+def test_a_unit_finds_its_own_drafts_beside_published_articles_N2(unit):
     draft = published_article(state=VersionState.DRAFT)
     public = published_article(title="居住证办理", unit="福州市教育局")
     police = unit("福州市公安局")
@@ -89,12 +89,12 @@ def test_n2_a_unit_finds_its_own_drafts_beside_published_articles(unit):
     ]
 
 
-def test_n2_nothing_to_search_by_finds_nothing():
+def test_nothing_to_search_by_finds_nothing_N2():
     published_article()
     assert find_articles("  ，。？ ", on=timezone.localdate()) == []
 
 
-def test_n2_a_version_saved_again_is_found_by_its_new_text():
+def test_a_version_saved_again_is_found_by_its_new_text_N2():
     version = published_article()
     today = timezone.localdate()
     assert find_articles("居住证", on=today)

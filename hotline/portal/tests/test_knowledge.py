@@ -26,7 +26,7 @@ def hidden_versions():
     ]
 
 
-def test_n2_the_public_searches_and_reads_a_published_article(client):
+def test_the_public_searches_and_reads_a_published_article_N2(client):
     version = published_article()
     page = client.get(reverse("portal-knowledge"), {"q": "我的居住证快过期了怎么续"})
     assert page.status_code == 200
@@ -37,13 +37,13 @@ def test_n2_the_public_searches_and_reads_a_published_article(client):
     assert "福州市公安局" in detail.text
 
 
-def test_n2_the_list_without_a_question_shows_current_articles(client):
+def test_the_list_without_a_question_shows_current_articles_N2(client):
     published_article()
     page = client.get(reverse("portal-knowledge"))
     assert "居住证续签需要带什么材料" in page.text
 
 
-def test_n2_unpublished_withdrawn_superseded_or_expired_is_never_shown(client):
+def test_unpublished_withdrawn_superseded_or_expired_is_never_shown_N2(client):
     hidden = hidden_versions()
     for params in ({}, {"q": "居住证"}):
         page = client.get(reverse("portal-knowledge"), params)
@@ -56,7 +56,7 @@ def test_n2_unpublished_withdrawn_superseded_or_expired_is_never_shown(client):
         assert detail.status_code == 404
 
 
-def test_n2_a_new_version_replaces_the_old_one_on_the_public_page(client):
+def test_a_new_version_replaces_the_old_one_on_the_public_page_N2(client):
     version = published_article()
     url = reverse("portal-knowledge-detail", args=[version.article_id])
     assert "当场受理" in client.get(url).text
@@ -66,7 +66,7 @@ def test_n2_a_new_version_replaces_the_old_one_on_the_public_page(client):
     assert "可预约" in client.get(url).text
 
 
-def test_n2_the_submit_page_suggests_articles_as_the_person_types(client):
+def test_the_submit_page_suggests_articles_as_the_person_types_N2(client):
     published_article()
     page = client.get(reverse("portal-submit"))
     assert 'id="suggested-articles"' in page.text
@@ -82,7 +82,7 @@ def test_n2_the_submit_page_suggests_articles_as_the_person_types(client):
     assert "居住证" not in empty.text
 
 
-def test_n2_searches_are_limited_per_address(client, monkeypatch):
+def test_searches_are_limited_per_address_N2(client, monkeypatch):
     published_article()
     monkeypatch.setitem(settings.HOTLINE_RATE_LIMITS, "knowledge-address", (2, 3600))
     url = reverse("portal-knowledge")
@@ -94,11 +94,11 @@ def test_n2_searches_are_limited_per_address(client, monkeypatch):
 
 
 @pytest.mark.parametrize("bad", ["99999999999999999999999", "0"])
-def test_n2_an_unknown_article_is_not_found(client, bad):
+def test_an_unknown_article_is_not_found_N2(client, bad):
     assert client.get(f"/portal/knowledge/{bad}/").status_code == 404
 
 
-def test_n2_odd_questions_are_answered_not_failed(client):
+def test_odd_questions_are_answered_not_failed_N2(client):
     published_article()
     for asked in ["\x00", "'\"&|!():*", "a" * 5000, "居住证 OR AND NOT"]:
         page = client.get(reverse("portal-knowledge"), {"q": asked})

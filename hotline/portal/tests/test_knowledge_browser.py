@@ -28,7 +28,7 @@ def phone(browser, committed_demo):
     context.close()
 
 
-def test_n2_the_submit_page_suggests_an_article_as_the_person_types(phone, live_server):
+def test_the_submit_page_suggests_an_article_as_the_person_types_N2(phone, live_server):
     published_article()
     published_article(title="居住证草稿不可见", state=VersionState.DRAFT)
     phone.goto(f"{live_server.url}/portal/submit/")
