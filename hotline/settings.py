@@ -179,6 +179,9 @@ HOTLINE_RATE_LIMITS = {
     "submit-key": (600, 3600),  # Open311 posts per API key
     "track-fail-address": (20, 3600),  # wrong query codes per address
     "track-fail-number": (10, 3600),  # wrong query codes per address and case
+    # Knowledge base searches per address, the submit page's as-you-type
+    # suggestions among them (one every few words typed).
+    "knowledge-address": (600, 3600),
 }
 
 # Login failures (django-axes, ADR 8): only failures count, per account

@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hotline.cases.models import Category, RequestType
@@ -66,6 +67,18 @@ class SubmitForm(forms.Form):
     website = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # N2: as the person types, articles that may already answer them.
+        self.fields["content"].widget.attrs.update(
+            {
+                "hx-get": reverse("portal-suggested-articles"),
+                "hx-trigger": "input changed delay:600ms",
+                "hx-target": "#suggested-articles",
+                "hx-sync": "this:replace",
+            }
+        )
 
 
 class TrackForm(forms.Form):

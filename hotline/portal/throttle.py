@@ -21,13 +21,15 @@ from hotline.net import counted_address
 # Submits per address and per mobile (the portal's and Open311's together:
 # each is an SMS to that mobile), per Open311 key; failed look-ups per
 # address, and per address and case number (not per number alone: anyone
-# could then lock a requester out of their own case).
+# could then lock a requester out of their own case); knowledge base
+# searches per address.
 KINDS = (
     "submit-address",
     "submit-mobile",
     "submit-key",
     "track-fail-address",
     "track-fail-number",
+    "knowledge-address",
 )
 
 

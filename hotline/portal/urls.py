@@ -12,4 +12,7 @@ urlpatterns = [
     path("published/", views.published, name="portal-published"),
     path("published/<casenumber:number>/", views.published_detail, name="portal-published-detail"),
     path("statistics/", views.statistics, name="portal-statistics"),
+    path("knowledge/", views.knowledge, name="portal-knowledge"),
+    path("knowledge/<int:article_id>/", views.knowledge_detail, name="portal-knowledge-detail"),
+    path("knowledge/suggested/", views.suggested_articles, name="portal-suggested-articles"),
 ]

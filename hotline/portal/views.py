@@ -24,6 +24,7 @@ from hotline.cases.publication import (
     published_cases,
 )
 from hotline.cases.querycode import matches
+from hotline.knowledge.public import kept, public_article, public_list, public_search
 from hotline.organisation.models import District
 from hotline.policy.models import Policy
 from hotline.workbench.models import IntakeSubmission
@@ -276,3 +277,61 @@ def published_detail(request, number):
 
 def statistics(request):
     return render(request, "portal/stats.html", {"months": kept_monthly()})
+
+
+# Articles on one page of the knowledge base, and beside the submit form.
+ARTICLES = 20
+SUGGESTED = 3
+MAX_ID = 2**63 - 1
+# What a person types is searched up to this length (the content field is longer).
+ASKED_CHARS = 200
+
+
+def _category(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _found_articles(request, asked: str, *, limit: int, category=None):
+    """The articles for `asked`, or None when the address has searched too
+    often; each question's answer is kept (hotline.knowledge.public.kept)."""
+    if not asked:
+        return kept("list", (category, limit), lambda: public_list(category=category, limit=limit))
+    if not throttle.take("knowledge-address", throttle.address(request)):
+        return None
+    return kept("search", (asked, limit), lambda: public_search(asked, limit=limit))
+
+
+def knowledge(request):
+    """N2: the public searches and reads the published, current articles."""
+    asked = request.GET.get("q", "").strip()[:ASKED_CHARS]
+    category = _category(request.GET.get("category", ""))
+    found = _found_articles(request, asked, limit=ARTICLES, category=None if asked else category)
+    return render(
+        request,
+        "portal/knowledge.html",
+        {
+            "articles": found or [],
+            "limited": found is None,
+            "asked": asked,
+            "category": category,
+            "categories": Category.objects.filter(is_active=True),
+        },
+        status=429 if found is None else 200,
+    )
+
+
+def knowledge_detail(request, article_id):
+    if article_id > MAX_ID:
+        raise Http404
+    found = kept("article", article_id, lambda: public_article(article_id))
+    if found is None:
+        raise Http404
+    return render(request, "portal/knowledge_detail.html", {"article": found})
+
+
+def suggested_articles(request):
+    """As a person types their request on the submit page: articles that
+    may already answer it (htmx; nothing when nothing matches)."""
+    asked = request.GET.get("content", "").strip()[:ASKED_CHARS]
+    found = _found_articles(request, asked, limit=SUGGESTED) if asked else []
+    return render(request, "portal/_suggested_articles.html", {"articles": found or []})
