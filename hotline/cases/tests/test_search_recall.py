@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from hotline.cases.models import Case, Requester
 from hotline.cases.publication import mask_for
+from hotline.cases.request_types import request_type
 from hotline.cases.search import index_text, search
 from hotline.policy.models import Policy
 
@@ -43,6 +44,7 @@ def test_at_least_99_percent_of_words_find_their_case():
             location=text.location,
             received_at=now,
             policy=policy,
+            request_type=request_type("help"),
             state="closed",
             disclosure_allowed=True,
             search_text=index_text(*map(mask_for(person), (text.content, text.location))),
