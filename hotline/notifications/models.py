@@ -31,6 +31,7 @@ class Message(models.Model):
         RESULT = "result", _("result")
         DISPATCHED = "dispatched", _("new case for the unit")
         BREACHED = "breached", _("deadline missed")
+        DIRECT_ANSWER = "direct_answer", _("direct answer")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -79,6 +80,7 @@ class MessageTemplate(KeptEverywhere):
         Message.Kind.RESULT: {"number", "result", "rating_url"},
         Message.Kind.DISPATCHED: {"number", "unit", "due"},
         Message.Kind.BREACHED: {"number", "unit", "deadline"},
+        Message.Kind.DIRECT_ANSWER: {"number", "code", "result", "rating_url"},
     }
 
     kind = models.CharField(_("kind"), max_length=30, choices=Message.Kind.choices, unique=True)

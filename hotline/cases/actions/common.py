@@ -376,7 +376,15 @@ def _new_case(
     state: str,
     registered_by: User | None,
     request_type: RequestType | None = None,
+    acknowledge: bool = True,
+    unstated: str = UNSTATED,
+    answered_with=None,
 ) -> Case:
+    """A new case, numbered, with its query code; `acknowledge`: the
+    requester is sent its number and query code (a verb that sends them
+    another message carrying both says no); `unstated`: the request type
+    when none is given; `answered_with`: the article version a direct
+    answer closes it with (N3), in the same insert."""
     content = _text(content, "content", _("Please enter what the request is about."))
     phone = normalise_phone(requester.phone)
     if requester.phone and not phone:
@@ -420,9 +428,12 @@ def _new_case(
     person.save()
     revisions = REFERENCES.read_beside(policy)
     if request_type is None:
-        request_type = REQUEST_TYPES.get(revisions[REQUEST_TYPES.name])[UNSTATED]
+        request_type = REQUEST_TYPES.get(revisions[REQUEST_TYPES.name])[unstated]
     case = Case(
         request_type=request_type,
+        answered_with=answered_with,
+        result=answered_with.answer if answered_with else "",
+        closed_at=timezone.now() if answered_with else None,
         number=next_number(received_at),
         channel=channel,
         requester=person,
@@ -446,7 +457,9 @@ def _new_case(
     case.query_code = code  # shown once, to the requester
     # None when nothing carries the code (a landline caller): the agent
     # reads it out during the call.
-    case.acknowledgement = tell_requester(case, Message.Kind.ACKNOWLEDGEMENT, code=code)
+    case.acknowledgement = (
+        tell_requester(case, Message.Kind.ACKNOWLEDGEMENT, code=code) if acknowledge else None
+    )
     return case
 
 
