@@ -62,10 +62,13 @@ def register_case(
     forward: bool = True,
     attachments=(),
     request_type: RequestType | None = None,
+    hint: ArticleVersion | None = None,
 ) -> Case:
     """R5: the service center registers a phone, fax, SMS or email case and
     forwards it to the city bureau the same day (D2). `attachments` are
-    uploaded files (a scanned fax: PDF or image)."""
+    uploaded files (a scanned fax: PDF or image). `hint`: an article the
+    agent found close but not enough (the caller insists, or asks for
+    action: N3), kept with the registration for the city bureau to read."""
     _check("register", None)
     center = _held_unit(actor, "register", kind=Unit.Kind.SERVICE_CENTER)
     if channel not in SERVICE_CENTER_CHANNELS:
@@ -73,6 +76,10 @@ def register_case(
             _("The service center registers phone, fax, SMS and email cases."), field="channel"
         )
     now = timezone.now()
+    if hint is not None and not hint.is_current(timezone.localdate(now)):
+        raise InvalidInput(
+            _("This article is not published or is past its review date; attach a current one.")
+        )
     received_at = received_at or now
     if received_at > now:
         raise InvalidInput(_("The time received cannot be in the future."), field="received_at")
@@ -93,7 +100,8 @@ def register_case(
     clocks = [
         _clock(calendar, Clock.Kind.FORWARD, case, center, now, policy.forward_days, save=False)
     ]
-    events = [_event(case, "register", actor, center, now, save=False, channel=channel)]
+    hinted = {} if hint is None else {"hint": hint.pk, "hint_title": hint.title}
+    events = [_event(case, "register", actor, center, now, save=False, channel=channel, **hinted)]
     if forward:
         # Registered and forwarded in one go, as the intake page does.
         _check("forward", C.REGISTERED)
