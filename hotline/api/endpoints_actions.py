@@ -191,7 +191,7 @@ def register(request, payload: RegisterIn):
 
 
 @post(
-    "/cases/direct-answer",
+    "/direct-answers",
     operation_id="answer_directly",
     summary="answer_directly: a consultation answered from the knowledge base",
 )

@@ -141,7 +141,8 @@ def _act_fields():
 
 
 INTAKE = ["submission", "draft", "channel", "phone", "name", "kind", "id_number", "email"]
-INTAKE += ["address", "content", "location", "category", "disclosure_allowed"]
+INTAKE += ["address", "content", "location", "category", "disclosure_allowed", "request_type"]
+INTAKE += ["answer_with", "hint"]
 PLAN = (
     ["count", "expected_version"]
     + [
@@ -200,6 +201,7 @@ PAGES = [
     Page("act", _act_path, [], _act_fields()),
     Page("intake", lambda d, w: "/intake/", ["draft"], INTAKE),
     Page("caller", lambda d, w: "/intake/caller/", ["phone", "content"]),
+    Page("intake-articles", lambda d, w: "/intake/articles/", ["content"]),
     Page("case-lookup", lambda d, w: "/intake/lookup/", ["q"]),
     Page("case-progress", lambda d, w: f"/intake/progress/{_one(d, w.number, path_words)}/"),
     Page("calendar", lambda d, w: "/calendar/"),
