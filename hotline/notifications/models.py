@@ -67,6 +67,12 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"
 
+    @property
+    def carries_query_code(self) -> bool:
+        """The requester's private query code is in the text: staff pages
+        never show it (a direct answer gives it so that it can be rated)."""
+        return self.kind in (self.Kind.ACKNOWLEDGEMENT, self.Kind.DIRECT_ANSWER)
+
 
 class MessageTemplate(KeptEverywhere):
     """What a requester reads, editable by administrators. The variables a

@@ -379,12 +379,13 @@ def _new_case(
     acknowledge: bool = True,
     unstated: str = UNSTATED,
     answered_with=None,
+    closed_at: datetime | None = None,
 ) -> Case:
     """A new case, numbered, with its query code; `acknowledge`: the
     requester is sent its number and query code (a verb that sends them
     another message carrying both says no); `unstated`: the request type
-    when none is given; `answered_with`: the article version a direct
-    answer closes it with (N3), in the same insert."""
+    when none is given; `answered_with`, `closed_at`: the article version
+    a direct answer closes it with (N3) and when, in the same insert."""
     content = _text(content, "content", _("Please enter what the request is about."))
     phone = normalise_phone(requester.phone)
     if requester.phone and not phone:
@@ -433,7 +434,7 @@ def _new_case(
         request_type=request_type,
         answered_with=answered_with,
         result=answered_with.answer if answered_with else "",
-        closed_at=timezone.now() if answered_with else None,
+        closed_at=closed_at,
         number=next_number(received_at),
         channel=channel,
         requester=person,

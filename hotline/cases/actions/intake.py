@@ -184,6 +184,7 @@ def answer_directly(
         acknowledge=False,
         unstated=CONSULTATION,
         answered_with=version,
+        closed_at=now,
     )
     if not case.request_type.answers_directly:
         # The consultation type itself no longer answers directly (an

@@ -47,7 +47,9 @@ def test_a_consultation_is_registered_closed_citing_the_article_version_N3_R5(fl
     assert case.result == version.answer
     actions_taken = list(case.events.values_list("action", flat=True))
     assert actions_taken == ["register", "answer_directly"]
-    cited = case.events.get(action="answer_directly").details
+    answered = case.events.get(action="answer_directly")
+    assert answered.at == case.closed_at
+    cited = answered.details
     assert (cited["article_version"], cited["version"]) == (version.pk, 1)
     assert cited["title"] == version.title and cited["article_unit"] == "福州市公安局"
 

@@ -2,6 +2,7 @@
 answer the caller's question, to answer directly and close (N3) or to
 attach as a hint when forwarding."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -77,6 +78,9 @@ def test_answering_with_an_article_closes_the_case_and_says_where_the_answer_wen
     page = response.content.decode()
     assert "已依据知识库直接答复并办结" in page and "已通过短信发送至13805912345" in page
     assert 'data-testid="answered-with"' in page and "第1版" in page
+    # The SMS carries the private query code: staff read that it is not shown.
+    code = re.search(r"查询码(\w+)", case.messages.get().text).group(1)
+    assert code not in page and "含诉求人的查询码，不予显示" in page
 
 
 def test_a_landline_caller_is_given_the_query_code_to_rate_N3(client, clock):
