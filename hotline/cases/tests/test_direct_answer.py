@@ -199,3 +199,20 @@ def test_the_article_category_is_the_case_category_unless_one_is_chosen_N3(flow)
     version.category = Category.objects.get(code="CG")
     version.save(update_fields=["category"])
     assert answer(flow, version).category == version.category
+
+
+def test_an_expired_article_cannot_be_attached_as_a_hint_either_N3(flow):
+    today = timezone.localdate()
+    expired = published_article(
+        effective_on=today - timedelta(days=400), review_by=today - timedelta(days=1)
+    )
+    with pytest.raises(InvalidInput, match="已过复核日期"):
+        flow.phone_case(hint=expired)
+
+
+def test_a_case_forwarded_with_a_hint_keeps_it_with_its_registration_N3(flow):
+    version = published_article()
+    case = flow.phone_case(hint=version)
+    assert case.state == "screening" and case.answered_with is None
+    registered = case.events.get(action="register").details
+    assert (registered["hint"], registered["hint_title"]) == (version.pk, version.title)

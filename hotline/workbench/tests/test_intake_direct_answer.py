@@ -126,3 +126,12 @@ def test_forwarding_with_an_article_as_a_hint_shows_it_to_the_city_bureau_N3(cli
     for path in (f"/cases/{case.number}/", f"/cases/{case.number}/screen/"):
         page = client.get(path).content.decode()
         assert 'data-testid="article-hint"' in page and version.title in page, path
+
+
+def test_a_bad_article_number_is_answered_next_to_the_form_N3(client, clock):
+    clock("2026-11-26 10:00")
+    response = login(client, "agent").post("/intake/", intake_data(answer_with="abc"))
+    assert response.status_code == 400 and "输入整数" in response.content.decode()
+    response = client.post("/intake/", intake_data(answer_with=987654))
+    assert response.status_code == 400 and "该知识条目已不存在" in response.content.decode()
+    assert not Case.objects.exists()
