@@ -15,6 +15,7 @@ from ninja import Path
 from hotline.cases import actions as verbs
 from hotline.cases.models import Case, Category, Reply, RequestType
 from hotline.cases.request_types import REQUEST_TYPES
+from hotline.knowledge.models import ArticleVersion
 from hotline.organisation.models import Unit
 
 from . import idempotency, out, tokens
@@ -31,6 +32,7 @@ from .schemas import (
     ContributeIn,
     DecideReturnIn,
     DecideTakeBackIn,
+    DirectAnswerIn,
     DispatchCaseIn,
     DispatchPartIn,
     DraftReplyIn,
@@ -144,16 +146,31 @@ def _plan(plan: PlanIn, prefix: str = "") -> verbs.PartPlan:
 # Intake and screening (R3–R6) -----------------------------------------------
 
 
+def _category(pk: int | None) -> Category | None:
+    if pk is None:
+        return None
+    category = Category.objects.filter(pk=pk).first()
+    if category is None:
+        raise Problem("validation_error", errors=[field_error("category", "No such category.")])
+    return category
+
+
+def _requester(r) -> verbs.RequesterDetails:
+    return verbs.RequesterDetails(
+        name=r.name,
+        phone=r.phone,
+        id_number=r.id_number,
+        email=r.email,
+        address=r.address,
+        kind=r.kind,
+    )
+
+
 @post("/cases", operation_id="register", summary="register: a service center case")
 def register(request, payload: RegisterIn):
     """R5: an agent of the service center registers a phone, fax, SMS or
     email case; `forward` (default) sends it to the city bureau at once."""
-    category = None
-    if payload.category is not None:
-        category = Category.objects.filter(pk=payload.category).first()
-        if category is None:
-            raise Problem("validation_error", errors=[field_error("category", "No such category.")])
-    r = payload.requester
+    category = _category(payload.category)
     return _act(
         request,
         payload,
@@ -164,14 +181,7 @@ def register(request, payload: RegisterIn):
             verbs.register_case(
                 actor=actor,
                 channel=payload.channel,
-                requester=verbs.RequesterDetails(
-                    name=r.name,
-                    phone=r.phone,
-                    id_number=r.id_number,
-                    email=r.email,
-                    address=r.address,
-                    kind=r.kind,
-                ),
+                requester=_requester(payload.requester),
                 content=payload.content,
                 location=payload.location,
                 category=category,
@@ -208,6 +218,44 @@ def _request_type(code: str) -> RequestType:
             ],
         )
     return found
+
+
+@post(
+    "/direct-answers",
+    operation_id="answer_directly",
+    summary="answer_directly: a consultation answered from the knowledge base",
+)
+def answer_directly(request, payload: DirectAnswerIn):
+    """N3: a telephony or chat front end registers a consultation answered
+    on the call from a published, current article version, closed at once;
+    the requester is sent the answer through the original channel."""
+    category = _category(payload.category)
+    version = ArticleVersion.objects.filter(pk=payload.article_version).first()
+    if version is None:
+        raise Problem(
+            "validation_error", errors=[field_error("article_version", "No such article version.")]
+        )
+    return _act(
+        request,
+        payload,
+        "answer_directly",
+        lambda actor: _submitted(
+            caller(request),
+            verbs.answer_directly(
+                actor=actor,
+                channel=payload.channel,
+                requester=_requester(payload.requester),
+                content=payload.content,
+                location=payload.location,
+                category=category,
+                disclosure_allowed=payload.disclosure_allowed,
+                received_at=payload.received_at,
+                article_version=version,
+            ),
+        ),
+        status=201,
+        registers=True,
+    )
 
 
 @post("/cases/{number}/forward", operation_id="forward")

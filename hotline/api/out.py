@@ -101,6 +101,7 @@ def case_detail(case: Case, caller: Caller, *, made_now: bool = False) -> dict:
         "rating_comment": hide(case.rating_comment),
         "rated_at": case.rated_at,
         "policy_id": case.policy_id,
+        "answered_with": case.answered_with_id,
         "requester": requester(case, caller),
         "parts": [
             {

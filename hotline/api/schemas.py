@@ -184,6 +184,9 @@ class CaseOut(CaseSummary):
     requester: RequesterOut
     parts: list[PartOut]
     escalations: list[EscalationOut]
+    answered_with: int | None = Field(
+        None, description="The article version a direct answer cited (N3)."
+    )
 
 
 class ReplyOut(Schema):
@@ -372,6 +375,34 @@ class RetypeIn(Versioned):
     request_type: str = Field(
         ..., max_length=20, description="The new type's code (N1).", examples=["complaint"]
     )
+
+
+class DirectAnswerIn(Schema):
+    channel: Literal["phone", "fax", "sms", "email"]
+    requester: RequesterIn
+    content: str = required_text()
+    location: str = text(max_length=200)
+    category: int | None = optional_id()
+    disclosure_allowed: bool = Field(
+        False, description="The requester's choice; a direct answer is never published (N3)."
+    )
+    received_at: IsoAwareDatetime | None = None
+    article_version: int = Field(
+        ..., ge=1, le=MAX_ID, description="The article version answered with (N3)."
+    )
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "channel": "phone",
+                    "requester": {"phone": "13805912345"},
+                    "content": "居住证快到期了，续签要带什么材料？",
+                    "article_version": 12,
+                }
+            ]
+        }
+    }
 
 
 class AcceptIn(Versioned):

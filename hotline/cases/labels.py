@@ -33,6 +33,7 @@ EVENT_LABELS = {
     "register": _("registered"),
     "forward": _("forwarded to the city bureau"),
     "submit_online": _("submitted online"),
+    "answer_directly": _("answered directly from the knowledge base"),
     "refuse": _("refused"),
     "decline_repeat": _("declined as a repeat"),
     # Not "accepted": that word is also a return request's answer (已同意),

@@ -109,6 +109,16 @@ def _rated_dissatisfied(case, target, now):
     return None
 
 
+def _handled_by_units(case, target, now):
+    # N3: a direct answer went to no unit, so there is no reply to redo; a
+    # dissatisfied rating of it is the article's unit's to act on.
+    if case.answered_with_id is not None:
+        return _(
+            "This case was answered directly from the knowledge base; there is no handling to redo."
+        )
+    return None
+
+
 CONDITIONS: dict[str, Check] = {
     "not_dispatched": _not_dispatched,
     "classified": _classified,
@@ -119,6 +129,7 @@ CONDITIONS: dict[str, Check] = {
     "return_not_rejected": _return_not_rejected,
     "within_return_period": _within_return_period,
     "rated_dissatisfied": _rated_dissatisfied,
+    "handled_by_units": _handled_by_units,
 }
 
 

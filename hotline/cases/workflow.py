@@ -117,6 +117,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "submit_online", "case", (), C.SCREENING, Role.REQUESTER, Where.ANYWHERE, ("R2", "R5")
     ),
+    # N3: a consultation a current article answers is registered closed:
+    # never forwarded nor dispatched.
+    Transition(
+        "answer_directly", "case", (), C.CLOSED, Role.AGENT, Where.SERVICE_CENTER, ("N3", "R5")
+    ),
     # Screening at the city bureau
     Transition(
         "refuse", "case", (C.SCREENING,), C.REFUSED, Role.DISPATCHER, Where.CITY_BUREAU, ("R3",)
@@ -329,8 +334,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         C.HANDLING,
         Role.REVIEWER,
         Where.CITY_BUREAU,
-        ("D9",),
-        requires=("rated_dissatisfied",),
+        ("D9", "N3"),
+        requires=("rated_dissatisfied", "handled_by_units"),
     ),
 )
 

@@ -31,6 +31,7 @@ class Message(models.Model):
         RESULT = "result", _("result")
         DISPATCHED = "dispatched", _("new case for the unit")
         BREACHED = "breached", _("deadline missed")
+        DIRECT_ANSWER = "direct_answer", _("direct answer")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -66,6 +67,12 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"
 
+    @property
+    def carries_query_code(self) -> bool:
+        """The requester's private query code is in the text: staff pages
+        never show it (a direct answer gives it so that it can be rated)."""
+        return self.kind in (self.Kind.ACKNOWLEDGEMENT, self.Kind.DIRECT_ANSWER)
+
 
 class MessageTemplate(KeptEverywhere):
     """What a requester reads, editable by administrators. The variables a
@@ -79,6 +86,7 @@ class MessageTemplate(KeptEverywhere):
         Message.Kind.RESULT: {"number", "result", "rating_url"},
         Message.Kind.DISPATCHED: {"number", "unit", "due"},
         Message.Kind.BREACHED: {"number", "unit", "deadline"},
+        Message.Kind.DIRECT_ANSWER: {"number", "code", "result", "rating_url"},
     }
 
     kind = models.CharField(_("kind"), max_length=30, choices=Message.Kind.choices, unique=True)

@@ -33,6 +33,11 @@ DEFAULT_TEXTS = {
     Message.Kind.RESULT: "您反映的诉求（编号{number}）办理结果：{result} 欢迎评价：{rating_url}",
     Message.Kind.DISPATCHED: "【12345】{unit}：新诉求件{number}，答复期限{due}，请及时查阅办理。",
     Message.Kind.BREACHED: "【12345】{unit}：诉求件{number}的{deadline}时限已超时，请立即处理。",
+    # N3: the answer from the knowledge base, with what the requester needs
+    # to look the case up and rate it (D9).
+    Message.Kind.DIRECT_ANSWER: (
+        "您咨询的问题（编号{number}，查询码{code}）答复如下：{result} 欢迎评价：{rating_url}"
+    ),
 }
 
 # An SMS longer than 70 characters goes in segments of 67, which operators
@@ -60,6 +65,11 @@ REPLY_CHANNEL = {
 # A mainland mobile as stored (hotline.cases.repeats.normalise_phone: ASCII
 # digits, no country code): only these can receive an SMS.
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
+# What a phone caller hears during the call and is sent by SMS afterwards,
+# when they gave a mobile: never a call-back.
+TOLD_ON_THE_CALL = (Message.Kind.ACKNOWLEDGEMENT, Message.Kind.DIRECT_ANSWER)
 
 
 def is_mobile(phone: str) -> bool:
@@ -97,10 +107,11 @@ def tell_requester(case, kind: str, **values) -> Message | None:
     A phone call cannot carry the query code afterwards, so a phone case's
     acknowledgement (the case number and query code) goes by SMS to the
     mobile the caller gave; a caller from a landline hears both during the
-    call (issue 15)."""
+    call (issue 15). So does a direct answer (N3): the agent has just read
+    it out, and the SMS keeps it, with the number and query code to rate."""
     requester = case.requester
     channel = REPLY_CHANNEL[case.channel]
-    if case.channel == "phone" and kind == Message.Kind.ACKNOWLEDGEMENT:
+    if case.channel == "phone" and kind in TOLD_ON_THE_CALL:
         if not is_mobile(requester.phone):
             return None
         channel = "sms"

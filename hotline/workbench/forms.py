@@ -15,6 +15,7 @@ from hotline.cases.models import (
     Requester,
     RequestType,
 )
+from hotline.cases.request_types import REQUEST_TYPES, active_request_types
 from hotline.organisation.models import Unit
 
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -382,3 +383,26 @@ class IntakeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     attachment = forms.FileField(label=_("Attachment (scanned fax: PDF or image)"), required=False)
+    # N1: asked of every case, after what it is about; in the list's order.
+    request_type = forms.ChoiceField(
+        label=_("Request type"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the request type.")},
+    )
+    # The article an agent answers with (N3), or attaches as a hint for the
+    # city bureau when forwarding: set by the suggestion's buttons.
+    answer_with = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    hint = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request_type"].choices = [(t.code, t.name) for t in active_request_types()]
+        if self.data.get("answer_with"):
+            # A direct answer is a consultation, never published (N3): the
+            # agent presses one key, and answers no more questions.
+            self.fields["request_type"].required = False
+            self.fields["disclosure_allowed"].required = False
+
+    def clean_request_type(self):
+        code = self.cleaned_data["request_type"]
+        return REQUEST_TYPES.get()[code] if code else None

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("intake/", views.intake, name="intake"),
     path("intake/caller/", views.caller, name="caller"),
+    path("intake/articles/", views.intake_articles, name="intake-articles"),
     path("intake/lookup/", views.lookup, name="case-lookup"),
     path("intake/progress/<casenumber:number>/", views.progress, name="case-progress"),
     path("calendar/", calendar_page.calendar_index, name="calendar"),

@@ -44,7 +44,9 @@ from hotline.cases.reply_templates import (
 from hotline.cases.visibility import progress_cases, visible_cases
 from hotline.cases.workflow import CaseState
 from hotline.health.status import job_problems
+from hotline.knowledge.models import ArticleVersion
 from hotline.knowledge.queues import waiting_count
+from hotline.knowledge.search import find_articles
 from hotline.notifications.models import CallbackTask, InboundMessage
 from hotline.organisation import acting as acting_module
 from hotline.organisation.models import District, Role, Unit
@@ -222,6 +224,7 @@ def _detail_context(request, case, acting, failed=None):
         clock.countdown = (
             countdown(calendar, now, clock.due_at, clock.provisional) if running else None
         )
+    events = list(case.events.select_related("actor", "actor_unit"))
     dispatch_offers = [o for o in offers if o.spec.action == "dispatch"]
     violations = list(case.violations.select_related("unit", "person", "excused_by"))
     for violation in violations:
@@ -247,7 +250,10 @@ def _detail_context(request, case, acting, failed=None):
         ),
         "chosen_template": chosen,
         "clocks": clocks,
-        "events": case.events.select_related("actor", "actor_unit"),
+        "events": events,
+        # N3: the article a direct answer cited, or the agent's hint.
+        "answered_with": _cited_version(case.answered_with_id),
+        "hint": _hint(case, events),
         "messages_out": case.messages.all(),
         # The requester's files; the units' photos stand with their replies.
         "attachments": case.attachments.filter(assignment__isnull=True),
@@ -267,6 +273,24 @@ def _detail_context(request, case, acting, failed=None):
         "propose_unit_id": acting.unit.pk if acting.role in KEEPERS else None,
         "propose_any": acting.role == Role.REVIEWER and acting.unit.pk == verbs.city_bureau().pk,
     }
+
+
+def _cited_version(pk):
+    if pk is None:
+        return None
+    return ArticleVersion.objects.select_related("article__unit").filter(pk=pk).first()
+
+
+def _hint(case, events=None):
+    """N3: the article the agent attached when forwarding, for the city
+    bureau: the registration keeps it."""
+    if events is None:
+        details = case.events.filter(action="register").values_list("details", flat=True)
+        registered = details.first() or {}
+    else:
+        registered = next((e.details for e in events if e.action == "register"), {})
+    pk = registered.get("hint")
+    return _cited_version(pk) if isinstance(pk, int) else None
 
 
 def _reply_photos(case) -> dict:
@@ -467,6 +491,7 @@ def _planning_context(case, bureau, plans, count, first, suggested, acting):
         # For the picker's warning as a unit is chosen, before any submit.
         "location_districts": sorted(_districts_named(case)),
         "hide": text_for(case, acting.role),  # D8
+        "hint": _hint(case),
     }
 
 
@@ -624,23 +649,7 @@ def intake(request):
             data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    case = verbs.register_case(
-                        actor=request.user,
-                        channel=data["channel"],
-                        requester=RequesterDetails(
-                            name=data["name"],
-                            phone=data["phone"],
-                            id_number=data["id_number"],
-                            email=data["email"],
-                            address=data["address"],
-                            kind=data["kind"],
-                        ),
-                        content=data["content"],
-                        location=data["location"],
-                        category=data["category"],
-                        disclosure_allowed=data["disclosure_allowed"],
-                        attachments=[data["attachment"]] if data["attachment"] else [],
-                    )
+                    case = _take_down(request.user, data)
                     IntakeSubmission.objects.create(token=token, case=case)
                     if data.get("draft"):
                         InboundMessage.objects.filter(
@@ -653,12 +662,15 @@ def intake(request):
                 field = error.field if error.field in form.fields else None
                 form.add_error(field, error.message)
             else:
-                messages.success(request, _registered(case))
+                done = _answered(case) if case.answered_with_id else _registered(case)
+                messages.success(request, done)
                 return redirect("case-detail", number=case.number)
         status = 400
-        # Shown again as it stood: the caller's history beside the form.
+        # Shown again as it stood: the caller's history and the articles
+        # beside the form.
         history = {"phone": normalise_phone(form.data.get("phone", ""))}
         history["earlier"] = _earlier(acting, history["phone"], form.data.get("content", ""))
+        history["articles"] = _articles(form.data.get("content", ""))
     else:
         history = {}
         initial = {"submission": uuid.uuid4(), "channel": "phone"}
@@ -674,9 +686,101 @@ def intake(request):
                 content=draft.text,
                 **({"phone": draft.sender} if draft.channel == "sms" else {"email": draft.sender}),
             )
+            history["articles"] = _articles(draft.text)
         form = IntakeForm(initial=initial)
         status = 200
     return render(request, "workbench/intake.html", {"form": form, **history}, status=status)
+
+
+def _take_down(actor, data):
+    """The case the intake form describes: answered directly from the
+    article the agent chose (N3), or registered and forwarded, with the
+    article the agent attached as a hint for the city bureau."""
+    requester = RequesterDetails(
+        name=data["name"],
+        phone=data["phone"],
+        id_number=data["id_number"],
+        email=data["email"],
+        address=data["address"],
+        kind=data["kind"],
+    )
+    if data["answer_with"]:
+        return verbs.answer_directly(
+            actor=actor,
+            channel=data["channel"],
+            requester=requester,
+            content=data["content"],
+            location=data["location"],
+            category=data["category"],
+            disclosure_allowed=data["disclosure_allowed"] is True,
+            article_version=_article_version(data["answer_with"]),
+            request_type=data["request_type"],
+        )
+    return verbs.register_case(
+        actor=actor,
+        channel=data["channel"],
+        requester=requester,
+        content=data["content"],
+        location=data["location"],
+        category=data["category"],
+        disclosure_allowed=data["disclosure_allowed"],
+        attachments=[data["attachment"]] if data["attachment"] else [],
+        request_type=data["request_type"],
+        hint=_article_version(data["hint"]) if data["hint"] else None,
+    )
+
+
+def _article_version(pk):
+    version = ArticleVersion.objects.filter(pk=pk).first()
+    if version is None:
+        raise InvalidInput(_("This knowledge base article no longer exists."))
+    return version
+
+
+def _articles(content):
+    """N2, N3: the current articles matching what the agent has typed."""
+    if not content.strip():
+        return []
+    return find_articles(content, on=timezone.localdate(), limit=ARTICLES)
+
+
+# How many articles are offered beside the intake form, best first.
+ARTICLES = 5
+
+
+@login_required
+def intake_articles(request):
+    """As the agent types the caller's question: the current articles that
+    answer it, each to answer with or to attach as a hint (N3)."""
+    _agent(request)
+    content = request.GET.get("content", "")
+    return render(
+        request,
+        "workbench/_articles.html",
+        {"articles": _articles(content), "asked": content.strip()},
+    )
+
+
+def _answered(case):
+    """What the agent is told on answering directly (N3): how the answer
+    reached the requester, or that it was only read out, with the query
+    code to tell them."""
+    done = _("Case %(number)s answered directly from the knowledge base and closed.") % {
+        "number": case.number
+    }
+    message = case.answer_message
+    if message is None:
+        told = _(
+            "The caller has no mobile: read the answer out, and tell them the query code "
+            "%(code)s, with which they can rate it online. It is shown only now."
+        ) % {"code": case.query_code}
+    elif message.channel == "sms":
+        told = _("The answer, with how to rate it, was sent to %(phone)s by SMS.") % {
+            "phone": message.recipient
+        }
+    else:
+        told = _("The answer, with how to rate it, was sent to the requester.")
+    return f"{done} {told}"
 
 
 def _registered(case):

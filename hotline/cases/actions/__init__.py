@@ -29,7 +29,7 @@ from .handling import (
     save_reply_draft,
     send_back_draft,
 )
-from .intake import forward_case, register_case, submit_online
+from .intake import answer_directly, forward_case, register_case, submit_online
 from .returns import (
     decide_return,
     decide_take_back,
@@ -63,6 +63,7 @@ __all__ = [
     "PartPlan",
     "RequesterDetails",
     "accept_case",
+    "answer_directly",
     "approve_reply",
     "city_bureau",
     "classify_case",

@@ -376,7 +376,16 @@ def _new_case(
     state: str,
     registered_by: User | None,
     request_type: RequestType | str | None = None,
+    acknowledge: bool = True,
+    unstated: str = UNSTATED,
+    answered_with=None,
+    closed_at: datetime | None = None,
 ) -> Case:
+    """A new case, numbered, with its query code; `acknowledge`: the
+    requester is sent its number and query code (a verb that sends them
+    another message carrying both says no); `unstated`: the request type
+    when none is given; `answered_with`, `closed_at`: the article version
+    a direct answer closes it with (N3) and when, in the same insert."""
     content = _text(content, "content", _("Please enter what the request is about."))
     phone = normalise_phone(requester.phone)
     if requester.phone and not phone:
@@ -417,9 +426,12 @@ def _new_case(
         ) from None
     person.save()
     revisions = REFERENCES.read_beside(policy)
-    request_type = _typed(REQUEST_TYPES.get(revisions[REQUEST_TYPES.name]), request_type)
+    request_type = _typed(REQUEST_TYPES.get(revisions[REQUEST_TYPES.name]), request_type, unstated)
     case = Case(
         request_type=request_type,
+        answered_with=answered_with,
+        result=answered_with.answer if answered_with else "",
+        closed_at=closed_at,
         number=next_number(received_at),
         channel=channel,
         requester=person,
@@ -443,14 +455,18 @@ def _new_case(
     case.query_code = code  # shown once, to the requester
     # None when nothing carries the code (a landline caller): the agent
     # reads it out during the call.
-    case.acknowledgement = tell_requester(case, Message.Kind.ACKNOWLEDGEMENT, code=code)
+    case.acknowledgement = (
+        tell_requester(case, Message.Kind.ACKNOWLEDGEMENT, code=code) if acknowledge else None
+    )
     return case
 
 
-def _typed(types: dict[str, RequestType], given: RequestType | str | None) -> RequestType:
+def _typed(
+    types: dict[str, RequestType], given: RequestType | str | None, unstated: str
+) -> RequestType:
     """N1: the case's type, given as a type or its code (the API's, checked
     against the copy read beside the policy, so it costs no statement)."""
-    found = types.get(given) if isinstance(given, str) else given or types[UNSTATED]
+    found = types.get(given) if isinstance(given, str) else given or types[unstated]
     if found is None or not found.is_active:
         if isinstance(given, str):
             raise InvalidInput(

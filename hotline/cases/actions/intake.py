@@ -1,5 +1,6 @@
-"""Intake (R2, R5, D2): the service center registers and forwards; the public
-submits online."""
+"""Intake (R2, R5, D2, N3): the service center registers and forwards, or
+answers a consultation directly from the knowledge base; the public submits
+online."""
 
 from datetime import datetime
 
@@ -7,11 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline.knowledge.models import ArticleVersion
+from hotline.notifications.models import Message
+from hotline.notifications.outbox import tell_requester
 from hotline.organisation.models import Unit, User
 
 from .. import workflow
 from ..attachments import attach
-from ..errors import InvalidInput
+from ..errors import InvalidInput, WrongState
 from ..models import (
     Case,
     Category,
@@ -20,6 +24,8 @@ from ..models import (
     Event,
     RequestType,
 )
+from ..rating import rating_url
+from ..request_types import CONSULTATION
 from ..workflow import CaseState as C
 from .common import (
     ONLINE_CHANNELS,
@@ -56,10 +62,13 @@ def register_case(
     forward: bool = True,
     attachments=(),
     request_type: RequestType | str | None = None,
+    hint: ArticleVersion | None = None,
 ) -> Case:
     """R5: the service center registers a phone, fax, SMS or email case and
     forwards it to the city bureau the same day (D2). `attachments` are
-    uploaded files (a scanned fax: PDF or image)."""
+    uploaded files (a scanned fax: PDF or image). `hint`: an article the
+    agent found close but not enough (the caller insists, or asks for
+    action: N3), kept with the registration for the city bureau to read."""
     _check("register", None)
     center = _held_unit(actor, "register", kind=Unit.Kind.SERVICE_CENTER)
     if channel not in SERVICE_CENTER_CHANNELS:
@@ -67,6 +76,10 @@ def register_case(
             _("The service center registers phone, fax, SMS and email cases."), field="channel"
         )
     now = timezone.now()
+    if hint is not None and not hint.is_current(timezone.localdate(now)):
+        raise InvalidInput(
+            _("This article is not published or is past its review date; attach a current one.")
+        )
     received_at = received_at or now
     if received_at > now:
         raise InvalidInput(_("The time received cannot be in the future."), field="received_at")
@@ -87,7 +100,8 @@ def register_case(
     clocks = [
         _clock(calendar, Clock.Kind.FORWARD, case, center, now, policy.forward_days, save=False)
     ]
-    events = [_event(case, "register", actor, center, now, save=False, channel=channel)]
+    hinted = {} if hint is None else {"hint": hint.pk, "hint_title": hint.title}
+    events = [_event(case, "register", actor, center, now, save=False, channel=channel, **hinted)]
     if forward:
         # Registered and forwarded in one go, as the intake page does.
         _check("forward", C.REGISTERED)
@@ -103,6 +117,110 @@ def register_case(
     Event.objects.bulk_create(events)
     _involve(case, center)
     attach(case, attachments)
+    return case
+
+
+@transaction.atomic
+def answer_directly(
+    *,
+    actor: User,
+    channel: str,
+    requester: RequesterDetails,
+    content: str,
+    article_version: ArticleVersion,
+    disclosure_allowed: bool,
+    location: str = "",
+    category: Category | None = None,
+    received_at: datetime | None = None,
+    request_type: RequestType | None = None,
+) -> Case:
+    """N3, R5: the service center answers a consultation on the call from a
+    published, current article and closes it at once, citing the article's
+    version: registered as any case, typed consultation, never forwarded
+    nor dispatched, no clock started. The requester is sent the answer
+    through the original channel and may rate it (D9). It is not a handling
+    result under R9 (the article was reviewed when it was published), so it
+    is not published with the handled cases."""
+    _check("answer_directly", None)
+    center = _held_unit(actor, "answer_directly", kind=Unit.Kind.SERVICE_CENTER)
+    if channel not in SERVICE_CENTER_CHANNELS:
+        raise InvalidInput(
+            _("The service center registers phone, fax, SMS and email cases."), field="channel"
+        )
+    if request_type is not None and not request_type.answers_directly:
+        raise InvalidInput(
+            _("Only a consultation can be answered directly; register this case as usual."),
+            field="request_type",
+        )
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now:
+        raise InvalidInput(_("The time received cannot be in the future."), field="received_at")
+    # Read again in the transaction: the article may have been withdrawn or
+    # renewed since the agent's page offered it.
+    version = (
+        ArticleVersion.objects.filter(pk=article_version.pk)
+        .select_related("article__unit", "category")
+        .first()
+    )
+    if version is None or not version.is_current(timezone.localdate(now)):
+        raise WrongState(
+            _(
+                "This article is not published or is past its review date, so it cannot be "
+                "used for a direct answer. Register the case as usual."
+            )
+        )
+    case = _new_case(
+        channel=channel,
+        requester=requester,
+        content=content,
+        location=location,
+        category=category or version.category,
+        disclosure_allowed=disclosure_allowed,
+        received_at=received_at,
+        state=workflow.moved("answer_directly", "case", None, C.CLOSED),
+        registered_by=actor,
+        request_type=request_type,
+        acknowledge=False,
+        unstated=CONSULTATION,
+        answered_with=version,
+        closed_at=now,
+    )
+    if not case.request_type.answers_directly:
+        # The consultation type itself no longer answers directly (an
+        # administrator changed it since this process read the types).
+        raise InvalidInput(
+            _("Only a consultation can be answered directly; register this case as usual."),
+            field="request_type",
+        )
+    Event.objects.bulk_create(
+        [
+            _event(case, "register", actor, center, now, save=False, channel=channel),
+            _event(
+                case,
+                "answer_directly",
+                actor,
+                center,
+                now,
+                save=False,
+                article=version.article_id,
+                version=version.number,
+                article_version=version.pk,
+                title=version.title,
+                article_unit=version.article.unit.name,
+            ),
+        ]
+    )
+    _involve(case, center)
+    # None for a landline caller: the agent has read the answer out and
+    # tells them the number and query code.
+    case.answer_message = tell_requester(
+        case,
+        Message.Kind.DIRECT_ANSWER,
+        code=case.query_code,
+        result=case.result,
+        rating_url=rating_url(case),
+    )
     return case
 
 

@@ -53,6 +53,7 @@ def test_the_intake_page_answers_the_field_not_a_server_error(client, person, fi
         "kind": "person",
         "content": "路灯不亮，请处理。",
         "disclosure_allowed": "yes",
+        "request_type": "help",
         field: value,
     }
     response = client.post("/intake/", form)

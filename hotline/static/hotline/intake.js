@@ -1,8 +1,11 @@
 // The intake page by keyboard (issue 15): the phone field has focus on
 // load; ↓ from it moves into the caller's earlier cases, ↑/↓ between
 // them, Enter (or a click) fills in that case's name and address, Esc goes
-// back to the phone field; Ctrl+Enter registers from any field. Without
-// JavaScript the form still posts as it is.
+// back to the phone field; Ctrl+Enter registers from any field. F2 (a key
+// Chromium leaves to the page, and no input method takes) moves into the
+// knowledge base articles that match the content, ↑/↓ between them, Enter
+// answers with the one chosen and closes the case (N3), Esc goes back to
+// the content. Without JavaScript the form still posts as it is.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("intake-form");
   const phone = document.getElementById("id_phone");
@@ -49,6 +52,31 @@ document.addEventListener("DOMContentLoaded", () => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       form.requestSubmit();
+    }
+  });
+
+  const articles = document.getElementById("articles");
+  const content = document.getElementById("id_content");
+  if (!articles || !content) return;
+  const answers = () => Array.from(articles.querySelectorAll("[data-answer]"));
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "F2" && answers().length) {
+      event.preventDefault();
+      answers()[0].focus();
+    }
+  });
+
+  articles.addEventListener("keydown", (event) => {
+    const all = answers();
+    const at = all.indexOf(document.activeElement);
+    if (at < 0) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = at + (event.key === "ArrowDown" ? 1 : -1);
+      all[Math.max(0, Math.min(next, all.length - 1))].focus();
+    } else if (event.key === "Escape") {
+      content.focus();
     }
   });
 });

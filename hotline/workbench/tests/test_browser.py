@@ -73,6 +73,7 @@ def test_one_case_by_clicks_from_intake_to_close(as_user, live_server):
     )
     agent.get_by_label("地点").fill("鼓楼区温泉路")
     agent.get_by_label("同意公开").check()
+    agent.get_by_label("投诉").check()
     # htmx looked the number up while it was typed (D7)
     expect(agent.locator("#caller")).to_contain_text("该号码没有历史诉求")
     shoot(agent, "intake")

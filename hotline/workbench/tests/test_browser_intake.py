@@ -1,13 +1,18 @@
 """Issue 15: a phone call registered by keyboard in a real Chromium, the
 mouse clicks counted; the caller's history and the likely-repeat hint
-with the phone number typed first."""
+with the phone number typed first. Issue 17: the request type asked (N1),
+and a consultation answered directly from an article (N3)."""
 
 import re
 
 from playwright.sync_api import expect
 
 from hotline.cases.actions import RequesterDetails
+from hotline.cases.models import Case
 from hotline.cases.tests.conftest import Flow
+from hotline.knowledge.tests.factories import published_article
+from hotline.notifications import delivery
+from hotline.notifications.tests.test_outbox import gateway  # noqa: F401  (the fixture)
 
 from .test_browser import as_user, pytestmark, shoot  # noqa: F401  (the fixture, Chromium only)
 
@@ -58,6 +63,13 @@ def test_a_phone_call_is_registered_by_keyboard_with_at_most_three_clicks_D7(
     expect(history.get_by_test_id("earlier-case").filter(has_text="疑似重复")).to_have_count(1)
     agent.keyboard.press("Tab")
     agent.keyboard.type("鼓楼区温泉路")
+    # N1: the request type after the category, by arrows in its group.
+    agent.keyboard.press("Tab")
+    agent.keyboard.press("Tab")
+    expect(agent.get_by_label("咨询")).to_be_focused()
+    agent.keyboard.press("ArrowDown")
+    agent.keyboard.press("ArrowDown")
+    expect(agent.get_by_label("投诉")).to_be_checked()
     agent.get_by_label("同意公开").click()
     shoot(agent, "intake_by_keyboard")
     expect(agent.get_by_text("Ctrl+回车键")).to_be_visible()
@@ -70,6 +82,7 @@ def test_a_phone_call_is_registered_by_keyboard_with_at_most_three_clicks_D7(
     assert number != earlier.number
     expect(agent.locator("ul.messages")).to_contain_text("编号和查询码已通过短信发送至13805912345")
     expect(agent.get_by_test_id("case-content")).to_contain_text("又被占道经营")
+    expect(agent.get_by_test_id("request-type")).to_have_text("投诉")
     # One click (the publication choice); the issue allows at most three.
     assert clicks(agent) == 1
 
@@ -87,3 +100,57 @@ def test_where_is_my_case_by_number_read_only(as_user, live_server):  # noqa: F8
     expect(agent.get_by_test_id("progress-status")).to_have_text("已收到，正在审查")
     expect(agent.locator("main form[method=post]")).to_have_count(0)
     shoot(agent, "progress")
+
+
+def test_a_consultation_is_answered_from_an_article_and_closed_by_keyboard_N3(
+    as_user,  # noqa: F811
+    live_server,
+    gateway,  # noqa: F811
+):
+    """The issue's bar: the agent types the caller's phone and words, the
+    article appears beside the form, one key chooses it and Enter answers
+    and closes the case, in under four mouse presses (none here); the
+    caller's mobile gets the answer by SMS through the gateway."""
+    version = published_article()
+    agent = as_user("agent")
+    agent.context.add_init_script(COUNT_CLICKS)
+    agent.goto(f"{live_server.url}/intake/")
+    expect(agent.get_by_label("电话")).to_be_focused()
+    agent.keyboard.type("13805912345")
+    for _field in ("姓名", "地址", "诉求内容"):
+        agent.keyboard.press("Tab")
+    expect(agent.get_by_label("诉求内容")).to_be_focused()
+    agent.keyboard.type("居住证 到期 续签")
+
+    articles = agent.get_by_test_id("articles")
+    offered = articles.get_by_test_id("article")
+    expect(offered).to_have_count(1)
+    expect(offered).to_contain_text(version.title)
+    expect(offered).to_contain_text("福州市公安局")
+    expect(offered).to_contain_text(f"复核期限{version.review_by:%Y-%m-%d}")
+    expect(articles).to_contain_text("按F2键选择知识条目")
+    shoot(agent, "intake_articles")
+    agent.keyboard.press("F2")
+    expect(offered.get_by_role("button", name="用此条答复并办结")).to_be_focused()
+    agent.keyboard.press("Enter")
+
+    heading = agent.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("FZ")
+    number = re.search(r"FZ\d{13}", heading.inner_text()).group(0)
+    expect(agent.locator("ul.messages")).to_contain_text("已依据知识库直接答复并办结")
+    expect(agent.locator("ul.messages")).to_contain_text("已通过短信发送至13805912345")
+    expect(agent.get_by_test_id("case-state")).to_have_text("已办结")
+    cited = agent.get_by_test_id("answered-with")
+    expect(cited).to_contain_text(version.title)
+    expect(cited).to_contain_text("第1版")
+    expect(agent.get_by_test_id("request-type")).to_have_text("咨询")
+    shoot(agent, "answered_directly")
+    assert clicks(agent) == 0  # the issue allows fewer than four
+
+    delivery.deliver_due()  # sent already when the worker runs in the request
+    (sms,) = gateway.delivered.values()
+    assert sms["to"] == "13805912345"
+    assert number in sms["text"] and version.answer in sms["text"]
+    assert "/portal/rate/" in sms["text"]
+    case = Case.objects.get(number=number)
+    assert case.answered_with == version and not case.parts.exists()

@@ -20,6 +20,7 @@ ACTIONS = [t.action for t in TRANSITIONS]
 # Where an action is taken instead of the workbench or the API, and why.
 NOT_IN_WORKBENCH = {
     "register": "the intake page (workbench/views.intake)",
+    "answer_directly": "the intake page, from an article beside the form (N3)",
     "submit_online": "the public portal and Open311",
     "rate": "the requester, on the portal",
     "lapse_take_back": "the worker (D4)",

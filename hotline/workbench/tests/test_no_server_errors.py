@@ -143,7 +143,8 @@ def _act_fields():
 
 
 INTAKE = ["submission", "draft", "channel", "phone", "name", "kind", "id_number", "email"]
-INTAKE += ["address", "content", "location", "category", "disclosure_allowed"]
+INTAKE += ["address", "content", "location", "category", "disclosure_allowed", "request_type"]
+INTAKE += ["answer_with", "hint"]
 PLAN = (
     ["count", "expected_version"]
     + [
@@ -230,6 +231,7 @@ PAGES = [
     Page("article-propose", lambda d, w: f"/knowledge/propose/{d(path_ints)}/", [], ["next"]),
     Page("intake", lambda d, w: "/intake/", ["draft"], INTAKE),
     Page("caller", lambda d, w: "/intake/caller/", ["phone", "content"]),
+    Page("intake-articles", lambda d, w: "/intake/articles/", ["content"]),
     Page("case-lookup", lambda d, w: "/intake/lookup/", ["q"]),
     Page("case-progress", lambda d, w: f"/intake/progress/{_one(d, w.number, path_words)}/"),
     Page("calendar", lambda d, w: "/calendar/"),

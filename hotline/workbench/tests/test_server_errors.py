@@ -100,6 +100,7 @@ def test_registering_with_a_long_email_answers_or_registers(length):
             "email": email,
             "content": "小区门口路灯损坏一个月无人维修。",
             "disclosure_allowed": "yes",
+            "request_type": "help",
         },
     )
     assert response.status_code in (302, 400), response.status_code
@@ -209,6 +210,7 @@ def test_a_254_character_email_case_is_registered_and_answered_by_email():
             "email": email,
             "content": "小区门口路灯损坏一个月无人维修。",
             "disclosure_allowed": "yes",
+            "request_type": "help",
         },
     )
     assert response.status_code == 302

@@ -33,6 +33,7 @@ def intake_data(**changes):
         "content": "东街口夜间施工噪音扰民，影响休息，请尽快处理。",
         "location": "东街口",
         "disclosure_allowed": "yes",
+        "request_type": "complaint",
     }
     data.update(changes)
     return data
