@@ -1,5 +1,6 @@
-"""Benchmark: case intake through the JSON API (targets: at least 300
-requests a second with p95 under 100 ms; at most 10 ms of the gunicorn
+"""Benchmark: case intake through the JSON API (targets: p95 under 100 ms
+at the best rate, the earlier 300 requests a second withdrawn by issue 14;
+at most 10 ms of the gunicorn
 workers' CPU per request; the day's case-number lock held under 3 ms; and
 throughput that does not fall as workers are added).
 
@@ -70,7 +71,7 @@ REDIS_DB = 14
 RESULT = "API_INTAKE_RESULT "
 TICK = os.sysconf("SC_CLK_TCK")
 GUNICORN_CONFIG = Path(__file__).resolve().parent / "intake_gunicorn.py"
-TARGET_RATE, TARGET_P95, TARGET_CPU, TARGET_LOCK = 300, 100, 10, 3
+TARGET_P95, TARGET_CPU, TARGET_LOCK = 100, 10, 3
 
 SCRIPT = r"""
 local threads = {}
@@ -418,11 +419,13 @@ def median(runs: list[dict]) -> dict:
 def verdicts(rows: list[dict]) -> list[tuple[str, bool]]:
     rates = [r["rate"] for r in rows]
     best = max(rows, key=lambda r: r["rate"])
+    # Issue 14 withdrew the 300 requests/s target; the best rate is shown beside
+    # the p95 target, which stands.
     return [
         (
-            f">= {TARGET_RATE} requests/s with p95 < {TARGET_P95} ms (best: {best['rate']:.0f}/s,"
+            f"p95 < {TARGET_P95} ms at the best rate (best: {best['rate']:.0f}/s,"
             f" p95 {best['p95']:.0f} ms at {best['workers']} workers)",
-            best["rate"] >= TARGET_RATE and best["p95"] < TARGET_P95,
+            best["p95"] < TARGET_P95,
         ),
         (
             f"<= {TARGET_CPU} ms of the workers' CPU per request at every number of workers"

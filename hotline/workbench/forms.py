@@ -165,8 +165,9 @@ class ScreeningForm(ClassifyForm):
     goes (issue 15)."""
 
     city_final_review = AcceptForm.base_fields["city_final_review"]
-    # N1: the bureau corrects the type while it screens.
-    request_type = request_type_field()
+    # N1: the bureau corrects the type while it screens; left out, the
+    # case keeps the type it has.
+    request_type = request_type_field(required=False)
 
 
 class PlanForm(forms.Form):

@@ -293,6 +293,12 @@ PAGES = [
         lambda d, w: f"/portal/published/{_one(d, w.published, path_words)}/",
     ),
     Page("portal-statistics", lambda d, w: "/portal/statistics/", ["year", "month", "from", "to"]),
+    Page("portal-knowledge", lambda d, w: "/portal/knowledge/", ["q", "category"]),
+    Page(
+        "portal-knowledge-detail",
+        lambda d, w: f"/portal/knowledge/{_one(d, w.article, path_ints)}/",
+    ),
+    Page("portal-suggested-articles", lambda d, w: "/portal/knowledge/suggested/", ["content"]),
     Page("login", lambda d, w: "/login/", ["next"], ["username", "password", "next"]),
     Page("set_language", lambda d, w: "/i18n/setlang/", [], ["language", "next"]),
     Page(
