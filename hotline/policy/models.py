@@ -109,6 +109,22 @@ class Policy(models.Model):
             "its effective date."
         ),
     )
+    objection_decision_days = _days(
+        _("objection decision (working days)"),
+        _("The bureau decides a unit's objection to a dispatch (a return)."),
+    )
+    cluster_threshold = models.PositiveSmallIntegerField(
+        _("early warning: requests in a cluster"),
+        help_text=_("This many requests about one matter or place within the window warn."),
+    )
+    cluster_window_hours = models.PositiveSmallIntegerField(
+        _("early warning: cluster window (hours)"),
+        help_text=_("How far back requests count towards a cluster."),
+    )
+    repeat_asker_threshold = models.PositiveSmallIntegerField(
+        _("early warning: one person's requests"),
+        help_text=_("One person asking about the same matter this many times warns."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,4 +1,4 @@
-"""The periods of the regulation as one value (R7, R8, D2, D6, R8.5, N2).
+"""The periods of the regulation as one value (R7, R8, D2, D6, R8.5, N2, N6, N10).
 
 Pure Python. FUZHOU_2007 is the only place in the code where the Fuzhou
 numbers stand; everything else reads a case's policy.
@@ -36,6 +36,13 @@ class PolicyTerms:
     # N2, in calendar days: the review-by date a new article is offered,
     # counted from its effective date.
     article_valid_days: int
+    # N6, working days: the bureau decides a unit's objection (a return).
+    objection_decision_days: int
+    # N10: requests about one matter or place within the window are a cluster.
+    cluster_threshold: int
+    cluster_window_hours: int
+    # N10: one person asking about the same matter this many times.
+    repeat_asker_threshold: int
 
     def __post_init__(self):
         for f in fields(self):
@@ -77,6 +84,10 @@ FUZHOU_2007 = PolicyTerms(
     rank_weight_satisfaction=25,
     article_review_notice_days=15,
     article_valid_days=365,
+    objection_decision_days=1,
+    cluster_threshold=10,
+    cluster_window_hours=2,
+    repeat_asker_threshold=3,
 )
 
 TERM_NAMES = tuple(f.name for f in fields(PolicyTerms))
