@@ -79,3 +79,40 @@ def load_demo_articles() -> list[ArticleVersion]:
             )
         loaded.append(version)
     return loaded
+
+
+# Calls the demo's agent answered from the knowledge base (N3), so the
+# dashboard's direct answers and the cited articles have something to show.
+DEMO_DIRECT_ANSWERS = [
+    (
+        "居住证续签（签注）需要带哪些材料",
+        "13805910021",
+        "我居住证快到期了，续签要带什么？",
+        "satisfied",
+    ),
+    ("驾驶证到期换证", "13905910022", "驾照下个月到期，换证去哪里办？", ""),
+    ("公交线路和实时到站查询", "13705910023", "怎么查公交车几分钟到站？", "dissatisfied"),
+]
+
+
+def load_demo_direct_answers(versions: list[ArticleVersion]) -> list:
+    from hotline.cases import actions
+    from hotline.cases.actions import RequesterDetails
+    from hotline.organisation.models import User
+
+    agent = User.objects.get(username="agent")
+    by_title = {version.title: version for version in versions}
+    answered = []
+    for title, phone, question, satisfaction in DEMO_DIRECT_ANSWERS:
+        case = actions.answer_directly(
+            actor=agent,
+            channel="phone",
+            requester=RequesterDetails(phone=phone),
+            content=question,
+            article_version=by_title[title],
+            disclosure_allowed=False,
+        )
+        if satisfaction:
+            case = actions.rate_case(case=case, satisfaction=satisfaction)
+        answered.append(case)
+    return answered

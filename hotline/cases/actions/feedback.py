@@ -4,7 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline.organisation.models import Unit, User
+from hotline.notifications.outbox import notify
+from hotline.organisation.models import Role, Unit, User
 
 from .. import preconditions, workflow
 from ..changes import touch
@@ -111,7 +112,28 @@ def rate_case(*, case: Case, satisfaction: str, comment: str = "") -> Case:
     case.satisfaction, case.rating_comment, case.rated_at = satisfaction, comment.strip(), now
     _save(case, "satisfaction", "rating_comment", "rated_at")
     _event(case, "rate", None, None, now, satisfaction=satisfaction, comment=case.rating_comment)
+    if satisfaction == "dissatisfied" and case.answered_with_id is not None:
+        _tell_article_unit(case)
     return case
+
+
+def _tell_article_unit(case: Case) -> None:
+    """N3: a dissatisfied rating of a direct answer goes to the unit that
+    keeps the article, whose answer the requester found wanting."""
+    version = case.answered_with
+    unit = version.article.unit
+    keepers = User.objects.filter(
+        role_grants__unit=unit, role_grants__role__in=(Role.HANDLER, Role.LEADER)
+    ).distinct()
+    notify(
+        keepers,
+        case,
+        _(
+            "The requester of %(number)s was dissatisfied with the direct answer from the "
+            "article “%(title)s”: please review the article."
+        )
+        % {"number": case.number, "title": version.title},
+    )
 
 
 @transaction.atomic

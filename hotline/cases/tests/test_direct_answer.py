@@ -192,6 +192,27 @@ def test_a_dissatisfied_direct_answer_is_not_reopened_for_a_redo_N3_D9(flow):
         actions.reopen_for_redo(actor=flow.city_reviewer, case=case, reasons="重新答复")
 
 
+def test_a_dissatisfied_direct_answer_goes_to_the_article_unit_N3(flow):
+    """The unit keeping the article is told, with the case and the article,
+    so that it reviews the answer; a satisfied rating tells no one."""
+    from hotline.notifications.models import StaffNotification
+    from hotline.organisation.models import User
+
+    version = published_article(unit="福州市城市管理委员会")
+    pleased = answer(flow, version)
+    actions.rate_case(case=pleased, satisfaction="satisfied")
+    assert not StaffNotification.objects.filter(case=pleased).exists()
+
+    case = answer(flow, version, requester=RequesterDetails(phone="13905912345"))
+    actions.rate_case(case=case, satisfaction="dissatisfied")
+    told = StaffNotification.objects.filter(case=case)
+    assert {n.user for n in told} == {
+        User.objects.get(username="city_handler"),
+        User.objects.get(username="city_leader"),
+    }
+    assert all(version.title in n.text and case.number in n.text for n in told)
+
+
 def test_the_article_category_is_the_case_category_unless_one_is_chosen_N3(flow):
     from hotline.cases.models import Category
 

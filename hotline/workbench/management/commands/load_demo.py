@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from hotline.cases.demo import load_categories, load_demo_cases
-from hotline.knowledge.demo import load_demo_articles
+from hotline.knowledge.demo import load_demo_articles, load_demo_direct_answers
 from hotline.organisation.demo import DEMO_PASSWORD, LOGINS, demo_is_loaded, load_fuzhou_demo
 
 
@@ -26,10 +26,12 @@ class Command(BaseCommand):
                 load_categories()
                 cases = load_demo_cases()
                 articles = load_demo_articles()
+                answered = load_demo_direct_answers(articles)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded the Fuzhou demo organisation, categories, {len(cases)} cases "
-                    f"and {len(articles)} knowledge base articles."
+                    f"({len(answered)} answered directly) and {len(articles)} knowledge base "
+                    "articles."
                 )
             )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
