@@ -194,7 +194,13 @@ def _new_version(article, number, state, text, actor, now, source_reply=None) ->
 
 def default_review_by(effective_on: date) -> date:
     """The review-by date a new article is first offered (the policy's)."""
-    return effective_on + timedelta(days=Policy.in_force(timezone.now()).article_valid_days)
+    try:
+        return effective_on + timedelta(days=Policy.in_force(timezone.now()).article_valid_days)
+    except OverflowError:  # a junk date in a spreadsheet: 9999-12-31
+        raise InvalidInput(
+            _("The effective date is too far ahead to give a review-by date."),
+            field="effective_on",
+        ) from None
 
 
 # The steps ----------------------------------------------------------------
