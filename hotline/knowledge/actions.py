@@ -194,7 +194,13 @@ def _new_version(article, number, state, text, actor, now, source_reply=None) ->
 
 def default_review_by(effective_on: date) -> date:
     """The review-by date a new article is first offered (the policy's)."""
-    return effective_on + timedelta(days=Policy.in_force(timezone.now()).article_valid_days)
+    try:
+        return effective_on + timedelta(days=Policy.in_force(timezone.now()).article_valid_days)
+    except OverflowError:  # a junk date in a spreadsheet: 9999-12-31
+        raise InvalidInput(
+            _("The effective date is too far ahead to give a review-by date."),
+            field="effective_on",
+        ) from None
 
 
 # The steps ----------------------------------------------------------------
@@ -354,7 +360,8 @@ def publish_article(*, actor: User, version: ArticleVersion) -> ArticleVersion:
     unit = article.unit
     _require(actor, "publish_article", unit)
     version.state = _moved("publish_article", version.state)
-    if version.review_by < timezone.localdate():
+    today = timezone.localdate()
+    if version.review_by < today:
         raise InvalidInput(
             _("Its review-by date has passed: return it to the unit for a new one."),
             field="review_by",
@@ -364,6 +371,17 @@ def publish_article(*, actor: User, version: ArticleVersion) -> ArticleVersion:
     previous = article.published_version_id
     if previous is not None:
         before = ArticleVersion.objects.get(pk=previous)
+        if version.effective_on > today and before.is_current(today):
+            # Superseded now, the version in use would leave the article
+            # offered nowhere until this one takes effect.
+            raise InvalidInput(
+                _(
+                    "It takes effect on %(date)s: publish it on that day; until then the "
+                    "version in use stays."
+                )
+                % {"date": version.effective_on.isoformat()},
+                field="effective_on",
+            )
         before.state = _moved("supersede_article", before.state)
         before.save(update_fields=["state"])
         _event(before, "supersede_article", actor, bureau, now)

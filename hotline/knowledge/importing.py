@@ -5,6 +5,7 @@ through the import verb: the good rows are imported, each bad one is
 reported with its row number and the reason, in the user's language."""
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -61,7 +62,8 @@ def _date(value, heading: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    found = DATE.fullmatch(_text(value))
+    # NFKC: dates typed with a Chinese input method (２０２６－１２－０１).
+    found = DATE.fullmatch(unicodedata.normalize("NFKC", _text(value)))
     if found:
         try:
             return date(*(int(part) for part in found.groups()))

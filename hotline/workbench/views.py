@@ -715,6 +715,7 @@ def _take_down(actor, data):
             disclosure_allowed=data["disclosure_allowed"] is True,
             article_version=_article_version(data["answer_with"]),
             request_type=data["request_type"],
+            attachments=[data["attachment"]] if data["attachment"] else [],
         )
     return verbs.register_case(
         actor=actor,

@@ -133,6 +133,7 @@ def answer_directly(
     category: Category | None = None,
     received_at: datetime | None = None,
     request_type: RequestType | None = None,
+    attachments=(),
 ) -> Case:
     """N3, R5: the service center answers a consultation on the call from a
     published, current article and closes it at once, citing the article's
@@ -140,7 +141,8 @@ def answer_directly(
     nor dispatched, no clock started. The requester is sent the answer
     through the original channel and may rate it (D9). It is not a handling
     result under R9 (the article was reviewed when it was published), so it
-    is not published with the handled cases."""
+    is not published with the handled cases. `attachments`: as for
+    register_case (a fax's scan)."""
     _check("answer_directly", None)
     center = _held_unit(actor, "answer_directly", kind=Unit.Kind.SERVICE_CENTER)
     if channel not in SERVICE_CENTER_CHANNELS:
@@ -212,6 +214,7 @@ def answer_directly(
         ]
     )
     _involve(case, center)
+    attach(case, attachments)
     # None for a landline caller: the agent has read the answer out and
     # tells them the number and query code.
     case.answer_message = tell_requester(

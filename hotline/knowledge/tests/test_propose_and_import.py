@@ -166,3 +166,27 @@ def test_import_page_shows_the_report_N2(client, db, clock):
     bad.name = "kb.xlsx"
     response = client.post("/knowledge/import/", {"file": bad})
     assert response.status_code == 400 and "无法读取该文件" in response.content.decode()
+
+
+def test_import_rejects_an_effective_date_too_far_ahead_for_a_review_date_N2(db, clock):
+    """N2: a junk effective date with no review-by date (9999-12-31) is a
+    rejected row, not an error that stops the import half way."""
+    clock("2026-12-01 10:00")
+    rows = workbook(
+        (*GOOD[:6], "9999-12-31", ""),
+        ("另一篇", "问题", "答复", "", "", UNIT, "", ""),
+    )
+    report = import_workbook(rows, actor=staff("福州市信访局", "reviewer"))
+    assert [v.title for v in report.imported] == ["另一篇"]
+    assert [(r.row, r.reason) for r in report.rejected] == [(2, "生效日期太远，无法给出复核日期。")]
+
+
+def test_import_reads_dates_written_in_full_width_characters_N2(db, clock):
+    clock("2026-12-01 10:00")
+    rows = workbook((*GOOD[:6], "２０２６－１２－０１", "２０２７／１２／０１"))
+    report = import_workbook(rows, actor=staff("福州市信访局", "reviewer"))
+    assert report.rejected == []
+    assert (report.imported[0].effective_on, report.imported[0].review_by) == (
+        date(2026, 12, 1),
+        date(2027, 12, 1),
+    )

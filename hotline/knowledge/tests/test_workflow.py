@@ -216,3 +216,35 @@ def test_a_version_past_its_review_date_cannot_be_published_N2(kb, clock):
         actions.publish_article(actor=reviewer, version=version)
     assert "复核日期已过" in refused.value.message
     actions.return_article(actor=reviewer, version=version, reason="请更新复核日期")
+
+
+def test_a_version_not_yet_in_effect_does_not_take_the_place_of_the_one_in_use_N2(kb):
+    """N2: publishing a renewal that takes effect next month would supersede
+    the version in use today and leave the article offered nowhere (not to
+    agents, not to the public) until then: refused, the version in use stays;
+    with no version in use, a later effective date may be published ahead."""
+    handler, leader, reviewer, unit = kb
+    current = walk(handler, leader, reviewer, unit=unit)
+    renewal = actions.draft_article(
+        actor=handler,
+        article=current.article,
+        text=text(effective_on=date(2027, 1, 1), review_by=date(2028, 1, 1)),
+    )
+    actions.submit_article(actor=handler, version=renewal)
+    actions.approve_article(actor=leader, version=renewal)
+    with pytest.raises(InvalidInput, match="2027-01-01"):
+        actions.publish_article(actor=reviewer, version=renewal)
+    current.refresh_from_db()
+    assert current.state == "published"
+    assert find_articles("居住证", on=date(2026, 12, 1)) == [current]
+
+    ahead = walk(
+        handler,
+        leader,
+        reviewer,
+        unit=unit,
+        title="护照办理",
+        effective_on=date(2027, 1, 1),
+        review_by=date(2028, 1, 1),
+    )
+    assert ahead.state == "published"

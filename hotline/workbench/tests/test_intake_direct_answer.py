@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from hotline.cases.models import Case
@@ -135,3 +136,18 @@ def test_a_bad_article_number_is_answered_next_to_the_form_N3(client, clock):
     response = client.post("/intake/", intake_data(answer_with=987654))
     assert response.status_code == 400 and "该知识条目已不存在" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_a_fax_answered_directly_keeps_its_scanned_page_N3(client, clock):
+    """N3, R5: a direct answer is registered as any case; the fax's scan
+    the agent attached is kept with it, not dropped on the floor."""
+    clock("2026-11-26 10:00")
+    version = published_article()
+    scan = SimpleUploadedFile("fax.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    data = intake_data(channel="fax", content="居住证续签要带什么？", answer_with=version.pk)
+    del data["request_type"], data["disclosure_allowed"]
+    response = login(client, "agent").post("/intake/", {**data, "attachment": scan})
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.answered_with == version
+    assert case.attachments.count() == 1
