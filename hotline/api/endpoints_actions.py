@@ -170,6 +170,7 @@ def _requester(r) -> verbs.RequesterDetails:
 def register(request, payload: RegisterIn):
     """R5: an agent of the service center registers a phone, fax, SMS or
     email case; `forward` (default) sends it to the city bureau at once."""
+    caller(request).may("register")
     category = _category(payload.category)
     return _act(
         request,
@@ -229,6 +230,9 @@ def answer_directly(request, payload: DirectAnswerIn):
     """N3: a telephony or chat front end registers a consultation answered
     on the call from a published, current article version, closed at once;
     the requester is sent the answer through the original channel."""
+    # The scope first: a caller that may not answer learns nothing of
+    # which versions exist.
+    caller(request).may("answer_directly")
     category = _category(payload.category)
     version = ArticleVersion.objects.filter(pk=payload.article_version).first()
     if version is None:

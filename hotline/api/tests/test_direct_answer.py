@@ -48,6 +48,16 @@ def test_the_token_must_list_answer_directly_N3(clock, api_as):
     assert not Case.objects.exists()
 
 
+def test_a_token_without_the_scope_learns_nothing_of_which_versions_exist_N3(clock, api_as):
+    """Refused for its scope before any id is looked up: an unknown version
+    and a real one get the same 403."""
+    clock("2026-11-26 10:00")
+    agent = api_as("agent", CENTER, ["register", "forward"])
+    real = agent.post("/direct-answers", body(published_article()))
+    unknown = agent.post("/direct-answers", {**body(published_article()), "article_version": 99999})
+    assert real.status_code == unknown.status_code == 403
+
+
 def test_a_retry_with_the_same_key_answers_once_N3(clock, api_as):
     clock("2026-11-26 10:00")
     agent = api_as("agent", CENTER, ["answer_directly"])
