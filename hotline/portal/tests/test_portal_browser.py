@@ -57,11 +57,11 @@ def test_submit_track_read_and_rate_on_a_phone(phone, live_server):
     phone.get_by_label("您要反映什么问题？").fill(
         "我是刘女士，电话13912345678，小区门口路灯坏了一个月。"
     )
-    phone.get_by_label("地点").fill("晋安区岳峰镇")
+    phone.get_by_role("textbox", name="地点").fill("晋安区岳峰镇")
     phone.get_by_label("您的姓名").fill("刘女士")
     phone.get_by_label("手机号码").fill("13912345678")
     phone.get_by_label("同意", exact=True).check()
-    phone.get_by_label(re.compile("^求助")).check()
+    phone.get_by_role("radio", name=re.compile("^求助")).check()
     shoot(phone, "submit")
     phone.get_by_role("button", name="提交诉求").click()
     number = phone.get_by_test_id("number").inner_text()
