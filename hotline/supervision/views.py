@@ -41,6 +41,7 @@ from .rules import (
     supervises,
     units_missing_roster,
 )
+from .warning_views import open_warnings, watching
 
 
 @login_required
@@ -320,6 +321,8 @@ def dashboard(request):
             "end": end,
             "sort": sort,
             "direct": direct_answers(start, end, district),
+            # N10: the early warnings not yet acknowledged.
+            "early_warnings": open_warnings()[:10] if watching(acting) else None,
             # The trend over twelve months, as the public statistics show it.
             "months": kept_monthly(),
         },
