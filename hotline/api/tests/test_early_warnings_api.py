@@ -61,3 +61,30 @@ def test_a_token_acknowledges_only_with_the_action_in_its_scope_N10(api_as, warn
     assert plain.post(path, {"note": "已知悉"}).status_code == 403
     scoped = api_as("city_dispatcher", "福州市信访局", ["acknowledge_early_warning"])
     assert scoped.post(path, {"note": "已知悉"}).status_code == 200
+
+
+def test_the_bureau_names_lead_and_co_handlers_deciding_an_objection_N6(staff_api, flow, clock):
+    from hotline.cases import actions
+    from hotline.cases.tests.conftest import staff
+
+    clock("2026-11-26 10:00")
+    first = flow.to(flow.phone_case(), "福州市城市管理委员会")
+    actions.return_assignment(
+        actor=staff("福州市城市管理委员会", "handler"), assignment=first, reason="非本单位"
+    )
+    case = first.case
+    case.refresh_from_db()
+    sj = first.unit.__class__.objects.get(name="福州市市场监督管理局")
+    ga = first.unit.__class__.objects.get(name="福州市公安局")
+    answer = staff_api("city_dispatcher").post(
+        f"/cases/{case.number}/assignments/{first.pk}/decide_return",
+        {
+            "withdraw": True,
+            "note": "市场监管牵头",
+            "plan": {"lead": sj.pk, "co": [ga.pk]},
+            "expected_version": case.version,
+        },
+    )
+    assert answer.status_code == 200, answer.content
+    roles = set(case.assignments.exclude(pk=first.pk).values_list("unit__name", "role"))
+    assert roles == {("福州市市场监督管理局", "lead"), ("福州市公安局", "co")}

@@ -72,7 +72,7 @@ def test_a_decided_objection_is_final_for_the_unit_N6(flow, clock):
         actor=flow.city_dispatcher, part=first.part, plan=PartPlan(sole=unit(CGW))
     )
     again = case.assignments.exclude(pk=first.pk).get()
-    with pytest.raises(WrongState, match="final"):
+    with pytest.raises(WrongState, match="最终决定"):
         actions.return_assignment(actor=staff(CGW, "handler"), assignment=again, reason="再次退回")
 
 

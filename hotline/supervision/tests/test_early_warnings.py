@@ -180,3 +180,20 @@ def test_the_job_s_statements_do_not_grow_with_the_cases_N10(flow, clock):
     for n, text in enumerate(texts * 4):
         flow.phone_case(content=f"{text}{n}号", requester=RequesterDetails(phone=f"1360000{n:04d}"))
     assert statements() == few
+
+
+def test_forty_calls_about_one_burst_main_in_two_hours_are_one_warning_N10(flow, clock):
+    """The issue's scenario: a call every three minutes; the run a minute
+    after the threshold is reached raises the warning, later runs grow it."""
+    threshold = Policy.in_force(flow.phone_case().received_at).cluster_threshold
+    raised_after = None
+    for n in range(40):
+        clock(_minutes(8, n * 3))
+        _call(flow, n, content=f"五四路水管爆裂，路面积水{'严重' if n % 2 else '很深'}，请抢修。")
+        clock(_minutes(8, n * 3 + 1))
+        watch_for_early_warnings()
+        if raised_after is None and EarlyWarning.objects.filter(kind="cluster").exists():
+            raised_after = n + 1
+    assert raised_after == threshold
+    (warning,) = EarlyWarning.objects.filter(kind="cluster")
+    assert warning.cases.count() == 40
