@@ -19,11 +19,9 @@ CODE = ROOT / "hotline"
 PENDING: dict[str, str] = {
     "N4": "issue 18 (merging)",
     "N5": "issue 18 (dispatch catalogue)",
-    "N6": "issue 18 (objection review)",
     "N7": "issue 19 (missed calls)",
     "N8": "issue 19 (call-back survey)",
     "N9": "issue 19 (service levels)",
-    "N10": "issue 18 (early warning)",
 }
 
 RULE_ID = re.compile(r"\*\*(R\d+(?:\.\d+)?)\s|\*\*([DN]\d+)\s")

@@ -602,12 +602,14 @@ def decide_return(
     return _act(
         request,
         payload,
-        "decide_return",
+        # Naming the next units dispatches them (N6): a token needs both.
+        ["decide_return", "dispatch"] if payload.plan else "decide_return",
         lambda actor: verbs.decide_return(
             actor=actor,
             assignment=assignment,
             withdraw=payload.withdraw,
             note=payload.note,
+            plan=_plan(payload.plan, "plan.") if payload.plan else None,
             expected_version=payload.expected_version,
         ),
     )

@@ -460,6 +460,11 @@ class DecideTakeBackIn(Versioned):
 class DecideReturnIn(Versioned):
     withdraw: bool
     note: str = optional_text()
+    plan: PlanIn | None = Field(
+        None,
+        description="N6, R8.6: withdrawing a sole or lead unit, where the part goes next "
+        "(a sole unit, or a lead with co-handlers).",
+    )
 
 
 class InstructIn(Versioned):

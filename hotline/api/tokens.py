@@ -21,7 +21,11 @@ from .models import ApiToken, TokenSubmission
 
 # What a token may be allowed: the workflow's actions, and the efficiency
 # offices' excuse of a violation (D5), which moves no case.
-ACTIONS = (*(t.action for t in TRANSITIONS), "excuse_violation")
+ACTIONS = (
+    *(t.action for t in TRANSITIONS),
+    "excuse_violation",
+    "acknowledge_early_warning",
+)
 
 # last_used_at is written at most this often per token, so that a busy
 # integration does not turn every read into a write.

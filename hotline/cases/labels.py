@@ -64,6 +64,7 @@ EVENT_LABELS = {
     "clock_breached": _("deadline missed"),
     "clock_recomputed": _("deadline recomputed"),
     "excuse_violation": _("violation excused by the efficiency office"),
+    "acknowledge_early_warning": _("early warning acknowledged"),
 }
 
 # How a message to the requester went out (Message.channel holds the

@@ -510,6 +510,7 @@ class Clock(models.Model):
         REPLY = "reply", _("reply")
         CONTRIBUTION = "contribution", _("contribution")
         RETURN_DECISION = "return_decision", _("return decision")
+        OBJECTION_DECISION = "objection_decision", _("objection decision")
         REVIEW = "review", _("review")
         REDO = "redo", _("redo")
 

@@ -91,6 +91,15 @@ def _within_take_back_period(case, part, now):
 def _return_not_rejected(case, assignment, now):
     if assignment.return_rejected:
         return _("The bureau rejected this unit's return; it cannot be returned again.")
+    # N6: the bureau's decision on an objection is final for that unit, also
+    # when it withdrew the case and later sent it back to the same unit.
+    if ReturnRequest.objects.filter(
+        kind=ReturnRequest.Kind.UNIT,
+        part_id=assignment.part_id,
+        from_unit_id=assignment.unit_id,
+        decision__in=(ReturnRequest.Decision.ACCEPTED, ReturnRequest.Decision.REJECTED),
+    ).exists():
+        return _("The bureau has decided this unit's objection; its decision is final.")
     return None
 
 

@@ -14,6 +14,7 @@ def label(name: str) -> str:
         "hotline.notifications.tasks.deliver_due_messages": _("message retries"),
         "hotline.notifications.tasks.deliver_due_now": _("message retries at worker start"),
         "hotline.supervision.tasks.settle_figures": _("daily figures"),
+        "hotline.supervision.tasks.watch_for_early_warnings": _("early warnings"),
         "hotline.supervision.tasks.settle_figures_now": _("daily figures at worker start"),
         "hotline.api.tasks.forget_expired_idempotency_keys": _(
             "clearing expired API request records"

@@ -169,6 +169,28 @@ def numbers(start: date, end: date, district=None) -> dict:
                 "score": score if active else None,
             }
         )
+    # N6: each unit's dispatch objections and the bureau's decisions on them.
+    objections = [
+        {
+            "unit": unit_names[pk],
+            "dispatched": totals["dispatched"].get(pk, 0),
+            "objections": totals["returned"].get(pk, 0),
+            "accepted": totals["objections_accepted"].get(pk, 0),
+            "rejected": totals["objections_rejected"].get(pk, 0),
+            "reassigned": totals["reassigned"].get(pk, 0),
+            "return_rate": percent(totals["returned"].get(pk, 0), totals["dispatched"].get(pk, 0)),
+            "reassign_rate": percent(
+                totals["reassigned"].get(pk, 0), totals["dispatched"].get(pk, 0)
+            ),
+        }
+        for pk in sorted(
+            set().union(
+                *(totals[m] for m in ("returned", "objections_accepted", "objections_rejected"))
+            )
+            & set(unit_names),
+            key=lambda pk: unit_names[pk],
+        )
+    ]
     # Units with nothing to score are listed after the scored ones.
     table.sort(key=lambda row: (row["score"] is None, -(row["score"] or 0), row["unit"]))
     for rank, row in enumerate(table, start=1):
@@ -220,6 +242,12 @@ def numbers(start: date, end: date, district=None) -> dict:
         "dispatched": counted["dispatched"],
         "returned": counted["returned"],
         "return_rate": percent(counted["returned"], counted["dispatched"]),
+        "objections_accepted": counted["objections_accepted"],
+        "objections_rejected": counted["objections_rejected"],
+        "reassigned": counted["reassigned"],
+        "reassign_rate": percent(counted["reassigned"], counted["dispatched"]),
+        "objection_decision": timeliness("objection_decisions", "late_objection_decisions"),
+        "objections": objections,
         "reviewed": counted["reviewed"],
         "redone": counted["redone"],
         "redo_rate": percent(counted["redone"], counted["reviewed"]),
@@ -245,6 +273,10 @@ ROWS = [
     ("reply.rate", "按时答复率（%）"),
     ("review.rate", "按时审核率（%）"),
     ("return_rate", "退回率（%）"),
+    ("objections_accepted", "派单异议采纳（件）"),
+    ("objections_rejected", "派单异议驳回（件）"),
+    ("reassign_rate", "改派率（%）"),
+    ("objection_decision.rate", "异议按时审核率（%）"),
     ("redo_rate", "重新办理率（%）"),
     ("late_reads", "查阅超时（件次）"),
     ("lapsed", "过期未处理（件）"),
@@ -268,6 +300,20 @@ COLUMNS = [
     ("satisfaction_rate", "满意率", True),
     ("score", "综合得分", False),
 ]
+
+
+# N6: the objections table, per unit with any objection in the period.
+OBJECTION_KEYS = (
+    "unit",
+    "dispatched",
+    "objections",
+    "accepted",
+    "rejected",
+    "reassigned",
+    "return_rate",
+    "reassign_rate",
+)
+OBJECTION_HEADINGS = ["单位", "承办件数", "派单异议", "采纳", "驳回", "改派", "退单率", "改派率"]
 
 
 def figure(data: dict, path: str):
@@ -309,6 +355,8 @@ def context(sheet: Sheet, data: dict) -> dict:
         "rows": [(label, figure(data, path)) for path, label in ROWS],
         "columns": COLUMNS,
         "table": [[(row[key], pct) for key, _h, pct in COLUMNS] for row in data["units"]],
+        "objection_headings": OBJECTION_HEADINGS,
+        "objections": [[row.get(k) for k in OBJECTION_KEYS] for row in data.get("objections", [])],
     }
 
 
@@ -446,6 +494,13 @@ def xlsx(sheet: Sheet, data: dict) -> bytes:
         ],
         [36, 10],
         [cell, count],
+    )
+    table(
+        "派单异议",
+        OBJECTION_HEADINGS,
+        [[row.get(k) for k in OBJECTION_KEYS] for row in data.get("objections", [])],
+        [30, 10, 10, 10, 10, 8, 10, 10],
+        [cell, count, count, count, count, count, share, share],
     )
     table(
         "通报批评",

@@ -23,7 +23,14 @@ MEASURES = {
     "reviewed": "审核答复",
     "redone": "退回重办",
     "direct_dissatisfied": "直接答复不满意",
+    # N6: dispatch objections, and what the bureau decided.
+    "dispatched": "承办件数",
+    "returned": "退单",
+    "objections_accepted": "异议采纳",
+    "objections_rejected": "异议驳回",
+    "reassigned": "改派",
 }
+RATES = ("read_rate", "reply_rate", "redo_rate", "return_rate", "reassign_rate")
 
 
 # The units the dashboard lists: those that handle cases or dispatch them.
@@ -45,6 +52,8 @@ def rows(start: date, end: date, units) -> list[dict]:
         row["read_rate"] = percent(row["reads"] - row["late_reads"], row["reads"])
         row["reply_rate"] = percent(row["replies"] - row["late_replies"], row["replies"])
         row["redo_rate"] = percent(row["redone"], row["reviewed"])
+        row["return_rate"] = percent(row["returned"], row["dispatched"])
+        row["reassign_rate"] = percent(row["reassigned"], row["dispatched"])
         result.append(row)
     return result
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -86,11 +86,42 @@ def _returned(first, last):
     )
 
 
+def _objections_decided(first, last):
+    """N6: the bureau's decisions on units' objections in the period."""
+    return ReturnRequest.objects.filter(
+        kind=ReturnRequest.Kind.UNIT, decided_at__gte=first, decided_at__lt=last
+    )
+
+
+def _reassigned(first, last):
+    """N6 (改派): accepted objections of a sole or lead unit whose part went
+    next to another unit, counted when that dispatch was made (dispatches
+    are timed now, so no settled day moves)."""
+    after = Assignment.objects.filter(
+        part=OuterRef("part"), dispatched_at__gte=OuterRef("decided_at")
+    ).order_by("dispatched_at", "id")
+    return (
+        ReturnRequest.objects.filter(
+            kind=ReturnRequest.Kind.UNIT,
+            decision=ReturnRequest.Decision.ACCEPTED,
+            assignment__role__in=("sole", "lead"),
+            decided_at__lt=last,
+        )
+        .annotate(
+            next_at=Subquery(after.values("dispatched_at")[:1]),
+            next_unit=Subquery(after.values("unit")[:1]),
+        )
+        .filter(next_at__gte=first, next_at__lt=last)
+        .exclude(next_unit=F("from_unit"))
+    )
+
+
 # Bump when a measure below, or hotline.cases.timeliness, changes meaning:
 # days settled under another version are counted again (ADR 6).
-DEFINITIONS = 4  # 4: the area figures by request type, direct answers (N1, N3)
+DEFINITIONS = 5  # 5: objections decided and reassigned, the bureau's objection clock (N6)
 
 DISPATCH, READ = Q(kind="dispatch"), Q(kind="read")
+OBJECTION = Q(kind="objection_decision")
 REPLY, REVIEW = Q(kind__in=("reply", "redo")), Q(kind="review")
 
 UNIT = {
@@ -104,6 +135,15 @@ UNIT = {
     "late_reviews": Measure(ended_clocks, "unit", "case", REVIEW & LATE),
     "dispatched": Measure(_dispatched, "unit", "case"),
     "returned": Measure(_returned, "from_unit", "part__case"),
+    "objections_accepted": Measure(
+        _objections_decided, "from_unit", "part__case", Q(decision=ReturnRequest.Decision.ACCEPTED)
+    ),
+    "objections_rejected": Measure(
+        _objections_decided, "from_unit", "part__case", Q(decision=ReturnRequest.Decision.REJECTED)
+    ),
+    "reassigned": Measure(_reassigned, "from_unit", "part__case"),
+    "objection_decisions": Measure(ended_clocks, "unit", "case", OBJECTION),
+    "late_objection_decisions": Measure(ended_clocks, "unit", "case", OBJECTION & LATE),
     "reviewed": Measure(_reviewed, "assignment__unit", "assignment__case"),
     "redone": Measure(_reviewed, "assignment__unit", "assignment__case", Q(review_decision="redo")),
     "late_read_violations": Measure(_violations, "unit", "case", Q(kind=Violation.Kind.LATE_READ)),

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotline.cases.models import Violation
-from hotline.organisation.models import Unit
+from hotline.cases.models import Case, Category, Violation
+from hotline.organisation.models import District, Unit
 
 
 class Warning(models.Model):
@@ -225,3 +225,75 @@ class AreaFigure(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.district_id} {self.channel} {self.measure}={self.count}"
+
+
+class WatchWord(models.Model):
+    """A word the city bureau or the efficiency office watches for in
+    requests (N10): a request containing it raises an early warning."""
+
+    word = models.CharField(_("word"), max_length=50, unique=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("watch word")
+        verbose_name_plural = _("watch words")
+
+    def __str__(self):
+        return self.word
+
+
+class EarlyWarning(models.Model):
+    """An early warning (预警, N10) for the bureau and the efficiency office:
+    requests clustering about one matter or place, one person asking about
+    the same matter again and again, or a watch word. Raised by the worker,
+    grown while its matter goes on, acknowledged with a note."""
+
+    class Kind(models.TextChoices):
+        CLUSTER = "cluster", _("requests clustering")
+        REPEAT_ASKER = "repeat_asker", _("one person asking again and again")
+        WATCH_WORD = "watch_word", _("watch word")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # What it is about, in words (the matter, the place, the person masked).
+    about = models.CharField(_("about"), max_length=300)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A watch word warning is one per case: its key keeps the job from
+    # raising it twice.
+    key = models.CharField(max_length=100, blank=True)
+    raised_at = models.DateTimeField(_("raised at"), db_index=True)
+    updated_at = models.DateTimeField(_("last case added at"))
+    cases = models.ManyToManyField(Case, related_name="early_warnings", verbose_name=_("cases"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledgement = models.TextField(_("acknowledgement note"), blank=True)
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    follow_up_at = models.DateTimeField(_("marked for planned follow-up at"), null=True, blank=True)
+    follow_up_note = models.TextField(_("planned follow-up"), blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("early warning")
+        verbose_name_plural = _("early warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="early_warning_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.about}"

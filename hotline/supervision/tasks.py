@@ -9,9 +9,11 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from hotline.jobs import at_worker_start, run_alone
 
 from . import figures
+from .early_warnings import raise_early_warnings
 from .rules import propose_warnings
 
 SETTLING = run_alone("settle-figures")
+WARNING_EARLY = run_alone("early-warnings")
 
 
 @db_periodic_task(crontab(minute="*/10"), retries=2, retry_delay=60)
@@ -42,3 +44,12 @@ def propose_warnings_nightly():
     today = timezone.localdate()
     months = {today.replace(day=1), (today.replace(day=1) - timedelta(days=1)).replace(day=1)}
     return sum(len(propose_warnings(month)) for month in sorted(months))
+
+
+@db_periodic_task(crontab(minute="*"), retries=1, retry_delay=10)
+def watch_for_early_warnings():
+    """N10: every minute, the warnings the last hours call for, so that a
+    cluster is known within a minute of reaching the policy's threshold."""
+    with WARNING_EARLY:
+        report = raise_early_warnings()
+        return {"raised": report.raised, "grown": report.grown}

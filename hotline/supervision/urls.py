@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, warning_views
 
 urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
@@ -13,4 +13,17 @@ urlpatterns = [
     path("supervision/violations/<int:pk>/excuse/", views.excuse, name="excuse-violation"),
     path("supervision/ranking/", views.ranking, name="ranking"),
     path("supervision/ranking/commend/", views.commend_view, name="commend"),
+    path("early-warnings/", warning_views.warning_list, name="early-warnings"),
+    path("early-warnings/<int:pk>/", warning_views.warning_detail, name="early-warning"),
+    path(
+        "early-warnings/<int:pk>/acknowledge/",
+        warning_views.acknowledge,
+        name="acknowledge-early-warning",
+    ),
+    path(
+        "early-warnings/<int:pk>/follow-up/",
+        warning_views.follow_up,
+        name="follow-up-early-warning",
+    ),
+    path("early-warnings/watch-words/", warning_views.watch_words, name="watch-words"),
 ]

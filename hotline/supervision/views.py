@@ -26,7 +26,7 @@ from hotline.policy.models import NoPolicyInForce, Policy
 from hotline.portal.stats import kept_monthly
 
 from . import bulletins
-from .dashboard import MEASURES, direct_answers, listed_units
+from .dashboard import MEASURES, RATES, direct_answers, listed_units
 from .dashboard import drill as dashboard_drill
 from .dashboard import rows as dashboard_rows
 from .models import Bulletin, BulletinEntry, Warning
@@ -41,6 +41,7 @@ from .rules import (
     supervises,
     units_missing_roster,
 )
+from .warning_views import open_warnings, watching
 
 
 @login_required
@@ -308,7 +309,7 @@ def dashboard(request):
     district = acting.unit.district if acting.unit.level == Unit.Level.DISTRICT else None
     table = dashboard_rows(start, end, listed_units(district))
     sort = request.GET.get("sort", "late_reads")
-    if sort in MEASURES or sort in ("read_rate", "reply_rate", "redo_rate"):
+    if sort in MEASURES or sort in RATES:
         table.sort(key=lambda row: (row[sort] is None, -(row[sort] or 0)))
     return render(
         request,
@@ -320,6 +321,8 @@ def dashboard(request):
             "end": end,
             "sort": sort,
             "direct": direct_answers(start, end, district),
+            # N10: the early warnings not yet acknowledged.
+            "early_warnings": open_warnings()[:10] if watching(acting) else None,
             # The trend over twelve months, as the public statistics show it.
             "months": kept_monthly(),
         },

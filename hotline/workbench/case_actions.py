@@ -43,6 +43,15 @@ def _v(data):
     return data["expected_version"]
 
 
+def _next_units(data):
+    """N6, R8.6: the units a decision on an objection names, if any."""
+    if data.get("next_co"):
+        return verbs.PartPlan(lead=data.get("next_unit"), co=tuple(data["next_co"]))
+    if data.get("next_unit"):
+        return verbs.PartPlan(sole=data["next_unit"])
+    return None
+
+
 def _reply(data):
     return {
         **{k: data[k] for k in DRAFT_FIELDS},
@@ -203,9 +212,14 @@ SPECS = [
         "decide_return",
         _("Withdraw to dispatch again"),
         "assignment",
-        f.DecideForm,
+        f.ObjectionDecisionForm,
         lambda u, a, d: verbs.decide_return(
-            actor=u, assignment=a, withdraw=True, note=d["note"], expected_version=_v(d)
+            actor=u,
+            assignment=a,
+            withdraw=True,
+            note=d["note"],
+            plan=_next_units(d),
+            expected_version=_v(d),
         ),
     ),
     Spec(
@@ -282,7 +296,12 @@ ALTERNATES = {
     "decide_return": (
         _("Reject the return"),
         lambda u, a, d: verbs.decide_return(
-            actor=u, assignment=a, withdraw=False, note=d["note"], expected_version=_v(d)
+            actor=u,
+            assignment=a,
+            withdraw=False,
+            note=d["note"],
+            plan=_next_units(d),
+            expected_version=_v(d),
         ),
     ),
     "review": (

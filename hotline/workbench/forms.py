@@ -247,6 +247,16 @@ class DecideForm(VersionedForm):
     note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
 
 
+class ObjectionDecisionForm(DecideForm):
+    """N6: withdrawing, the bureau may name at once where the case goes next,
+    a unit or a lead unit with co-handlers (R8.6)."""
+
+    next_unit = UnitChoice(
+        label=_("Next unit (or lead unit)"), queryset=HANDLING_UNITS, required=False
+    )
+    next_co = UnitsChoice(label=_("Co-handling units"), queryset=HANDLING_UNITS, required=False)
+
+
 class InstructForm(VersionedForm):
     instruction = forms.CharField(label=_("Instruction"), widget=TEXT)
 

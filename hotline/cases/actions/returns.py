@@ -10,7 +10,7 @@ from hotline.organisation.models import Unit, User
 
 from .. import preconditions, workflow
 from ..changes import touch
-from ..errors import WrongState
+from ..errors import InvalidInput, WrongState
 from ..models import (
     Assignment,
     Case,
@@ -37,7 +37,7 @@ from .common import (
     city_bureau,
 )
 from .handling import _lock_assignment, _unit_action, _unit_event
-from .screening import _lock_part
+from .screening import PartPlan, _carry_out_plan, _check_plan, _lock_part, _tell_internal
 
 # R8.3b, D4: a district bureau asks the city to take a part back -----------
 
@@ -187,8 +187,10 @@ def return_assignment(
     expected_version: int | None = None,
 ) -> Assignment:
     """R8.3a: within unit_return_days of receipt, a unit tells the bureau a
-    case is outside its duties, with reasons and a suggested unit. After a
-    rejected return it may not return the case again (D3)."""
+    case is outside its duties, with reasons and a suggested unit. N6: the
+    return is an objection, which the bureau decides within the policy's
+    objection_decision_days; once decided, the unit may not object to the
+    case again (D3)."""
     case, assignment = _unit_action("return", actor, assignment, expected_version)
     now = timezone.now()
     preconditions.require("return", case, assignment, now)
@@ -207,6 +209,18 @@ def return_assignment(
     assignment.state = workflow.moved("return", "assignment", assignment.state, A.RETURN_REQUESTED)
     assignment.save(update_fields=["state", "state_before_return"])
     _meet(now, assignment=assignment, kind=Clock.Kind.READ)  # returning it, the unit read it
+    # N6: the return is an objection the dispatching bureau decides on its
+    # own clock; it runs on the assignment so that a withdrawal cancels it.
+    _clock(
+        case.working_calendar(),
+        Clock.Kind.OBJECTION_DECISION,
+        case,
+        assignment.dispatched_by,
+        now,
+        case.policy.objection_decision_days,
+        part=assignment.part,
+        assignment=assignment,
+    )
     _save(case)
     _unit_event(
         case,
@@ -227,21 +241,48 @@ def decide_return(
     assignment: Assignment,
     withdraw: bool,
     note: str = "",
+    plan: PartPlan | None = None,
     expected_version: int | None = None,
 ) -> Case:
     """R8.3a: the bureau withdraws the case to dispatch it again (the next
     unit gets fresh clocks), or rejects the return (the unit's clocks run on
-    untouched, D3)."""
+    untouched, D3). N6: the decision meets the bureau's objection clock (a
+    late one stays late) and is final for the unit. Withdrawing a sole or
+    lead unit, the bureau may name at once where the part goes (`plan`: a
+    sole unit, or a lead with co-handlers, R8.6) where the catalogue does
+    not settle it; otherwise it dispatches the part again later."""
     case, assignment = _lock_assignment(assignment, expected_version)
     _check("decide_return", assignment.state, assignment.role)
     bureau = assignment.dispatched_by
     _require(actor, "decide_return", bureau)
     if not withdraw:
         note = _text(note, "note", _("Say why the return is rejected."))
+    if plan is not None:
+        if not withdraw or assignment.role == AROLE.CO:
+            raise InvalidInput(
+                _("Name the next units only when withdrawing the case from its handling unit."),
+                field="parts",
+            )
+        if plan.district_bureau is not None:
+            raise InvalidInput(_("Name a unit, or a lead unit with co-handlers."), field="parts")
+        _check_plan(case, bureau, plan)
     now = timezone.now()
     request = assignment.return_requests.get(decision=ReturnRequest.Decision.PENDING)
     _decide(request, withdraw, actor, now, note)
+    _meet(now, assignment=assignment, kind=Clock.Kind.OBJECTION_DECISION)
     part = assignment.part
+    # Before the dispatch a plan makes, so the history reads in order.
+    _event(
+        case,
+        "decide_return",
+        actor,
+        bureau,
+        now,
+        part=part,
+        assignment=assignment,
+        withdrawn=withdraw,
+        note=note,
+    )
     if withdraw:
         # Withdrawing the sole or lead unit takes back the whole part.
         withdrawn = (
@@ -258,16 +299,21 @@ def decide_return(
         _moot_returns(ids, now)
         if assignment.role != AROLE.CO:
             part.state = workflow.moved("decide_return", "part", part.state, P.AWAITING_DISPATCH)
-            part.save(update_fields=["state"])
-            _clock(
-                case.working_calendar(),
-                Clock.Kind.DISPATCH,
-                case,
-                bureau,
-                now,
-                case.policy.dispatch_days,
-                part=part,
-            )
+            if plan is not None:
+                handling = _carry_out_plan(
+                    case, part, plan, actor, bureau, now, case.working_calendar()
+                )
+            else:
+                part.save(update_fields=["state"])
+                _clock(
+                    case.working_calendar(),
+                    Clock.Kind.DISPATCH,
+                    case,
+                    bureau,
+                    now,
+                    case.policy.dispatch_days,
+                    part=part,
+                )
     else:
         assignment.state = workflow.moved(
             "decide_return", "assignment", assignment.state, assignment.state_before_return
@@ -281,17 +327,8 @@ def decide_return(
         touch(*(clock.due_at for clock in missed))
     _refresh_state(case)
     _save(case, "state")
-    _event(
-        case,
-        "decide_return",
-        actor,
-        bureau,
-        now,
-        part=part,
-        assignment=assignment,
-        withdrawn=withdraw,
-        note=note,
-    )
+    if plan is not None:
+        _tell_internal(case, handling)
     return case
 
 

@@ -155,6 +155,7 @@ def test_the_excel_has_the_same_tables_set_up_for_print_R11(november, clock):  #
         "直接答复",  # N3, by category
         "直接答复（话务员）",
         "知识库",
+        "派单异议",  # N6
         "通报批评",
         "表扬",
     ]

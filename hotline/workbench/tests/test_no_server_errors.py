@@ -258,6 +258,23 @@ PAGES = [
         ["reason", "back"],
     ),
     Page("ranking", lambda d, w: "/supervision/ranking/", ["year"]),
+    Page("early-warnings", lambda d, w: "/early-warnings/", ["show"]),
+    Page("early-warning", lambda d, w: f"/early-warnings/{d(path_ints)}/"),
+    Page(
+        "acknowledge-early-warning",
+        lambda d, w: f"/early-warnings/{d(path_ints)}/acknowledge/",
+        [],
+        ["note"],
+    ),
+    Page(
+        "follow-up-early-warning",
+        lambda d, w: f"/early-warnings/{d(path_ints)}/follow-up/",
+        [],
+        ["note"],
+    ),
+    Page(
+        "watch-words", lambda d, w: "/early-warnings/watch-words/", [], ["word", "note", "active"]
+    ),
     Page("commend", lambda d, w: "/supervision/ranking/commend/", [], ["year", "top"]),
     Page("drill", lambda d, w: "/supervision/drill/", ["unit", "measure", "from", "to"]),
     Page(

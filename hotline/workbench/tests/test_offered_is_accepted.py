@@ -40,6 +40,7 @@ def sample(form: type) -> dict:
         f.RetypeForm: {"request_type": request_type("report")},
         f.ReasonForm: {"reason": TEXT, "suggested_unit": None},
         f.DecideForm: {"note": ""},
+        f.ObjectionDecisionForm: {"note": "", "next_unit": None, "next_co": []},  # N6
         f.InstructForm: {"instruction": TEXT},
         f.ContributeForm: {"text": TEXT},
         f.DraftReplyForm: {
