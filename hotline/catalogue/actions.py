@@ -148,8 +148,10 @@ def draft_version(*, actor: User, effective_on: date, note: str = "") -> Catalog
     require_keeper(actor)
     if effective_on is None or effective_on < timezone.localdate():
         raise InvalidInput(
-            _("A new version takes effect today or later: past dispatches were made by the "
-              "version then in force."),
+            _(
+                "A new version takes effect today or later: past dispatches were made by the "
+                "version then in force."
+            ),
             field="effective_on",
         )
     # Locking the latest version orders two drafts begun at once.

@@ -128,6 +128,9 @@ class CatalogueChange(models.Model):
         verbose_name = _("catalogue change")
         verbose_name_plural = _("catalogue changes")
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} v{self.version_number} {self.action}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("catalogue changes are history and cannot be edited")
@@ -140,7 +143,11 @@ class CatalogueChange(models.Model):
 def _ref(unit: Unit) -> matching.UnitRef:
     parent = unit.parent
     return matching.UnitRef(
-        unit.pk, unit.name, unit.parent_id, parent.name if parent else "", parent and parent.parent_id
+        unit.pk,
+        unit.name,
+        unit.parent_id,
+        parent.name if parent else "",
+        parent and parent.parent_id,
     )
 
 

@@ -93,8 +93,10 @@ def entry_text(cells: dict) -> EntryText:
     co = [n for n in aliases_of(_text(cells.get("co"))) if n]
     if sole and (lead or co):
         raise InvalidInput(
-            _("Give either the responsible unit (责任单位) or a lead unit (牵头单位) with "
-              "co-handlers (协办单位), not both.")
+            _(
+                "Give either the responsible unit (责任单位) or a lead unit (牵头单位) with "
+                "co-handlers (协办单位), not both."
+            )
         )
     if not sole and not lead:
         raise InvalidInput(_("The responsible unit (责任单位) is missing."))

@@ -121,7 +121,12 @@ def suggest_from_catalogue(
         suggestion = _for_bureau(rule, bureau, version.number)
         if suggestion is None:
             continue
-        key = (suggestion.mode, suggestion.unit_id, suggestion.co_ids, suggestion.district_bureau_id)
+        key = (
+            suggestion.mode,
+            suggestion.unit_id,
+            suggestion.co_ids,
+            suggestion.district_bureau_id,
+        )
         if key not in seen:
             seen.add(key)
             found.append(suggestion)

@@ -29,6 +29,7 @@ from . import bulletins
 from .dashboard import MEASURES, direct_answers, listed_units
 from .dashboard import drill as dashboard_drill
 from .dashboard import rows as dashboard_rows
+from .figures import against_catalogue
 from .models import Bulletin, BulletinEntry, Warning
 from .periods import bounds
 from .rules import (
@@ -320,6 +321,7 @@ def dashboard(request):
             "end": end,
             "sort": sort,
             "direct": direct_answers(start, end, district),
+            "against_catalogue": against_catalogue(start, end, district),
             # The trend over twelve months, as the public statistics show it.
             "months": kept_monthly(),
         },

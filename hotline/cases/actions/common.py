@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.calendar.services import CALENDAR
-from hotline.catalogue.models import CATALOGUE
 from hotline.calendar.workdays import SHANGHAI, WorkCalendar
+from hotline.catalogue.models import CATALOGUE
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import TEMPLATES, tell_requester
 from hotline.organisation.models import CITY_BUREAU, Unit, User

@@ -261,10 +261,7 @@ def catalogue_check(case: Case, bureau: Unit, plan: PartPlan) -> dict:
     reason = " ".join(plan.against_catalogue.split())
     if not reason:
         raise InvalidInput(
-            _(
-                "The dispatch catalogue says %(suggested)s. To send it elsewhere, "
-                "give the reason."
-            )
+            _("The dispatch catalogue says %(suggested)s. To send it elsewhere, give the reason.")
             % {"suggested": "；".join(s.reason for s in suggestions)},
             field="against_catalogue",
         )
@@ -528,9 +525,7 @@ def dispatch_case(
                 received_at=existing[0].received_at,
             )
         )
-        handling_units += _carry_out_plan(
-            case, part, plan, actor, bureau, now, calendar, catalogue
-        )
+        handling_units += _carry_out_plan(case, part, plan, actor, bureau, now, calendar, catalogue)
         dispatched.append(part.state)
     _refresh_state(case, dispatched)
     _save(case, "state")

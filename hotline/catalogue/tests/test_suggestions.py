@@ -90,9 +90,7 @@ def test_dispatching_against_the_catalogue_needs_a_reason_N5(flow, catalogue, cl
     )
     event = case.events.get(action="dispatch")
     assert event.details["against_catalogue"] == "涉及河道保洁，由水利局负责。"
-    assert event.details["catalogue_suggested"] == [
-        "目录：城市管理（全市）→ 福州市城市管理委员会"
-    ]
+    assert event.details["catalogue_suggested"] == ["目录：城市管理（全市）→ 福州市城市管理委员会"]
 
 
 def test_a_case_the_catalogue_says_nothing_of_needs_no_reason_N5(flow, catalogue, clock):
@@ -113,7 +111,9 @@ def test_the_district_bureau_is_held_to_the_catalogue_too_N5(flow, catalogue, cl
         actions.dispatch_part(
             actor=flow.gulou_bureau, part=part, plan=PartPlan(sole=unit("鼓楼区教育局"))
         )
-    actions.dispatch_part(actor=flow.gulou_bureau, part=part, plan=PartPlan(sole=unit("鼓楼区城市管理局")))
+    actions.dispatch_part(
+        actor=flow.gulou_bureau, part=part, plan=PartPlan(sole=unit("鼓楼区城市管理局"))
+    )
     assert case.events.filter(action="dispatch").get().details["catalogue"] == (
         "目录：占道经营（鼓楼区）→ 鼓楼区城市管理局"
     )
