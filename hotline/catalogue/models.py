@@ -5,6 +5,7 @@ responsible unit, or to a lead unit and co-handlers."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hotline.organisation.models import District, Unit
 from hotline.reference.models import KeptEverywhere
@@ -19,8 +20,8 @@ class CatalogueVersion(KeptEverywhere):
     later published version's."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
+        DRAFT = "draft", pgettext_lazy("catalogue version", "draft")
+        PUBLISHED = "published", pgettext_lazy("catalogue version", "published")
 
     number = models.PositiveIntegerField(_("version"), unique=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
@@ -108,12 +109,12 @@ class CatalogueChange(models.Model):
     which version, and when. Never edited."""
 
     class Action(models.TextChoices):
-        DRAFTED = "drafted", _("drafted")
+        DRAFTED = "drafted", pgettext_lazy("catalogue change", "drafted")
         EDITED = "edited", _("entry edited")
         ADDED = "added", _("entry added")
         REMOVED = "removed", _("entry removed")
         IMPORTED = "imported", _("imported from a spreadsheet")
-        PUBLISHED = "published", _("published")
+        PUBLISHED = "published", pgettext_lazy("catalogue change", "published")
 
     version_number = models.PositiveIntegerField(_("version"))
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
