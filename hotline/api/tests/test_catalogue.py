@@ -3,8 +3,8 @@ a dispatch against it refused without a reason."""
 
 import pytest
 
-from hotline.catalogue.demo import load_demo_catalogue
 from hotline.cases.tests.conftest import unit
+from hotline.catalogue.demo import load_demo_catalogue
 
 pytestmark = pytest.mark.django_db
 CITY_BUREAU = "福州市信访局"
