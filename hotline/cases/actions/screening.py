@@ -249,7 +249,15 @@ def catalogue_check(case: Case, bureau: Unit, plan: PartPlan) -> dict:
     follows, or the reason it goes elsewhere and what was suggested. With
     no suggestion for the case, nothing; against one, a reason is required.
     Read from the copy the process keeps, at the revision read beside the
-    case: no statement of its own."""
+    case: no statement of its own. Internal handling by a discipline or
+    efficiency body (R6) is outside the catalogue."""
+    if (
+        case.handling_mode == HandlingMode.INTERNAL
+        and Unit.Kind.DEPARTMENT not in INTERNAL_UNIT_KINDS[case.internal_reason]
+    ):
+        # R6 names the body that handles it (discipline, efficiency): the
+        # catalogue of matters does not apply.
+        return {}
     token = getattr(case, "reference_revisions", {}).get(CATALOGUE.name, NOT_READ)
     with translation.override("zh-hans"):
         suggestions = suggest_from_catalogue(case, bureau, token=token)

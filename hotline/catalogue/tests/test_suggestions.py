@@ -117,3 +117,33 @@ def test_the_district_bureau_is_held_to_the_catalogue_too_N5(flow, catalogue, cl
     assert case.events.filter(action="dispatch").get().details["catalogue"] == (
         "目录：占道经营（鼓楼区）→ 鼓楼区城市管理局"
     )
+
+
+def test_internal_handling_by_a_discipline_body_is_outside_the_catalogue_N5(flow, catalogue, clock):
+    """N5, R6: the regulation names the body; the catalogue's department
+    is no reason to ask for one."""
+    clock("2026-12-01 09:00")
+    case = flow.phone_case(content="小区里垃圾无人清运，城管人员收受好处。")
+    flow.accept(case, mode="internal", reason=1)
+    flow.dispatch(case, PartPlan(sole=unit("福州市纪委监委")))
+    assert "catalogue" not in case.events.get(action="dispatch").details
+
+
+def test_checking_against_the_catalogue_costs_dispatch_no_statement_N5(flow, catalogue, clock):
+    """N5: the catalogue is read from the process's copy, at the revision
+    read beside the locked case: dispatch keeps its budget."""
+    from hotline.cases.tests.test_statement_budgets import BUDGETS, statements, warmed
+
+    clock("2026-12-01 09:00")
+    case = flow.phone_case(content="小区里垃圾无人清运。")
+    flow.accept(case)
+    elsewhere = unit("福州市水利局")
+    warmed(flow.city_dispatcher)
+    _case, spent = statements(
+        lambda: actions.dispatch_case(
+            actor=flow.city_dispatcher,
+            case=case,
+            parts=[PartPlan(sole=elsewhere, against_catalogue="河道")],
+        )
+    )
+    assert spent <= BUDGETS["dispatch"]

@@ -269,7 +269,7 @@ PAGES = [
         "catalogue-entry-remove",
         lambda d, w: f"/catalogue/{_one(d, 2, path_ints)}/entries/{d(path_ints)}/remove/",
         [],
-        [],
+        ["next"],
     ),
     Page("intake-articles", lambda d, w: "/intake/articles/", ["content"]),
     Page("case-lookup", lambda d, w: "/intake/lookup/", ["q"]),
