@@ -363,6 +363,12 @@ def _dispatch_events(start: date, end: date, district=None):
     return events.filter(actor_unit__district=district) if district else events
 
 
+def dispatched_against_catalogue(start: date, end: date, district=None, dispatcher=None):
+    """N5: the dispatch events behind against_catalogue's numbers."""
+    events = _dispatch_events(start, end, district).filter(AGAINST)
+    return events.filter(actor=dispatcher) if dispatcher else events
+
+
 def against_catalogue(start: date, end: date, district=None) -> dict[str, list[dict]]:
     """N5: the parts dispatched over [start, end] and those sent against the
     dispatch catalogue (with a reason), by dispatcher and by month, most

@@ -105,7 +105,14 @@ def test_dispatches_against_the_catalogue_are_counted_per_dispatcher_and_month_N
     )
     text = page.content.decode()
     assert "未按目录派单" in text
-    assert re.search(r"<td>林志强</td><td>福州市信访局</td><td>3</td><td>1</td><td>33", text)
+    assert re.search(r"<td>林志强</td><td>福州市信访局</td><td>3</td><td>.*>1</a></td><td>33", text)
+    listed = login(client, "city_supervisor").get(
+        f"/supervision/against-catalogue/?dispatcher={flow.city_dispatcher.pk}"
+        "&from=2026-12-01&to=2026-12-01"
+    )
+    rows = listed.content.decode()
+    assert rows.count('data-testid="against-row"') == 1
+    assert "河道" in rows and "目录：城市管理（全市）→ 福州市城市管理委员会" in rows
 
 
 def clock_day():

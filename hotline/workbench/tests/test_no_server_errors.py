@@ -301,6 +301,11 @@ PAGES = [
     Page("commend", lambda d, w: "/supervision/ranking/commend/", [], ["year", "top"]),
     Page("drill", lambda d, w: "/supervision/drill/", ["unit", "measure", "from", "to"]),
     Page(
+        "against-catalogue",
+        lambda d, w: "/supervision/against-catalogue/",
+        ["dispatcher", "from", "to"],
+    ),
+    Page(
         "bulletin-file",
         lambda d, w: (
             f"/supervision/bulletins/{d(path_ints)}/"
