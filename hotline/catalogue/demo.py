@@ -92,6 +92,9 @@ def load_demo_catalogue() -> CatalogueVersion:
             unit=text.unit,
         )
         entry.co_units.set(text.co)
+    # Saved again once its entries are in: the save moves the revision the
+    # processes' copies are kept under (models.CATALOGUE).
+    version.save()
     CatalogueChange.objects.create(
         version_number=1,
         action=CatalogueChange.Action.PUBLISHED,

@@ -53,7 +53,11 @@ class CatalogueVersion(KeptEverywhere):
         return f"v{self.number}"
 
 
-class CatalogueEntry(KeptEverywhere):
+class CatalogueEntry(models.Model):
+    """Edited only while its version is a draft, which the copy (CATALOGUE)
+    does not hold: publishing saves the version, and that moves the
+    revision, so a draft's edits cost no process a rebuild."""
+
     version = models.ForeignKey(
         CatalogueVersion,
         on_delete=models.CASCADE,
@@ -190,4 +194,4 @@ def _build() -> matching.Catalogue:
 
 # The published catalogue, kept per process (hotline.reference): the
 # dispatch verb reads it beside the case it locks.
-CATALOGUE = Reference("catalogue", (CatalogueVersion, CatalogueEntry), _build)
+CATALOGUE = Reference("catalogue", (CatalogueVersion,), _build)
