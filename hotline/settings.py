@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hotline.notifications",
     "hotline.cases",
     "hotline.knowledge",
+    "hotline.catalogue",
     "hotline.workbench",
     "hotline.portal",
     "hotline.supervision",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("hotline.workbench.urls")),
     path("organisation/", include("hotline.organisation.urls")),
     path("knowledge/", include("hotline.knowledge.urls")),
+    path("catalogue/", include("hotline.catalogue.urls")),
     path("", include("hotline.notifications.urls")),
     path("portal/", include("hotline.portal.urls")),
     path("open311/v2/", include("hotline.open311.urls")),

@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Swagger
 from pydantic import BaseModel
 
 from . import (
+    endpoints_catalogue,  # noqa: F401  (adds the dispatch catalogue's read to the router)
     endpoints_early_warnings,  # noqa: F401  (adds the early warnings, N10)
     endpoints_knowledge,  # noqa: F401  (adds the knowledge base's reads to the router)
     endpoints_supervision,  # noqa: F401  (adds its reads and the excuse to the router)

@@ -140,6 +140,7 @@ def _plan(plan: PlanIn, prefix: str = "") -> verbs.PartPlan:
         co=tuple(_units(plan.co, f"{prefix}co")),
         district_bureau=_unit(plan.district_bureau, f"{prefix}district_bureau"),
         instruction=plan.instruction,
+        against_catalogue=plan.against_catalogue,
     )
 
 

@@ -430,6 +430,8 @@ class PlanIn(Schema):
     co: list[int] = Field(default_factory=list, max_length=50)
     district_bureau: int | None = optional_id()
     instruction: str = optional_text()  # the dispatch instruction (批转意见)
+    # N5: required when the plan differs from the dispatch catalogue's suggestions.
+    against_catalogue: str = optional_text()
 
 
 class DispatchCaseIn(Versioned):

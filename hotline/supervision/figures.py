@@ -14,13 +14,14 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncMonth
 from django.dispatch import receiver
 from django.utils import timezone
 
 from hotline.calendar.workdays import SHANGHAI
 from hotline.cases.changes import past_days_changed
 from hotline.cases.clocks import running_clocks
-from hotline.cases.models import Assignment, Case, Reply, ReturnRequest, Violation
+from hotline.cases.models import Assignment, Case, Event, Reply, ReturnRequest, Violation
 from hotline.cases.timeliness import LATE
 from hotline.knowledge.models import ArticleVersion
 from hotline.knowledge.search import current_versions
@@ -387,4 +388,51 @@ def article_figures(start: date, end: date) -> dict[str, int]:
         "used": cited.distinct().count(),
         "unused": current_versions(end).exclude(article__in=cited).count(),
         "past_review": published.filter(review_by__lt=end).count(),
+    }
+
+
+# Dispatch against the catalogue (N5) -----------------------------------------
+
+DISPATCH_EVENTS = ("dispatch", "pass_to_district")
+AGAINST = Q(details__has_key="against_catalogue")
+
+
+def _dispatch_events(start: date, end: date, district=None):
+    first, last = bounds(start, end)
+    events = Event.objects.filter(action__in=DISPATCH_EVENTS, at__gte=first, at__lt=last)
+    return events.filter(actor_unit__district=district) if district else events
+
+
+def dispatched_against_catalogue(start: date, end: date, district=None, dispatcher=None):
+    """N5: the dispatch events behind against_catalogue's numbers."""
+    events = _dispatch_events(start, end, district).filter(AGAINST)
+    return events.filter(actor=dispatcher) if dispatcher else events
+
+
+def against_catalogue(start: date, end: date, district=None) -> dict[str, list[dict]]:
+    """N5: the parts dispatched over [start, end] and those sent against the
+    dispatch catalogue (with a reason), by dispatcher and by month, most
+    against first. Counted live from the dispatch events: one grouped count
+    each. A district's office counts its own bureau's dispatches."""
+    events = _dispatch_events(start, end, district)
+    counts = {"dispatched": Count("id"), "against": Count("id", filter=AGAINST)}
+    by_dispatcher = (
+        events.filter(actor__isnull=False)
+        .values("actor", name=F("actor__name"), bureau=F("actor_unit__name"))
+        .annotate(**counts)
+        .order_by("-against", "name")
+    )
+    by_month = (
+        events.annotate(month=TruncMonth("at", tzinfo=SHANGHAI))
+        .values("month")
+        .annotate(**counts)
+        .order_by("month")
+    )
+    return {
+        "by_dispatcher": [
+            {**row, "rate": percent(row["against"], row["dispatched"])} for row in by_dispatcher
+        ],
+        "by_month": [
+            {**row, "rate": percent(row["against"], row["dispatched"])} for row in by_month
+        ],
     }

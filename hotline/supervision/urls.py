@@ -9,6 +9,11 @@ urlpatterns = [
     path("supervision/bulletins/<int:pk>/<str:kind>/", views.bulletin_file, name="bulletin-file"),
     path("supervision/dashboard/", views.dashboard, name="dashboard"),
     path("supervision/drill/", views.drill, name="drill"),
+    path(
+        "supervision/against-catalogue/",
+        views.against_catalogue_list,
+        name="against-catalogue",
+    ),
     path("supervision/warnings/<int:pk>/", views.decide_warning_view, name="decide-warning"),
     path("supervision/violations/<int:pk>/excuse/", views.excuse, name="excuse-violation"),
     path("supervision/ranking/", views.ranking, name="ranking"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hotline.cases import filters
 from hotline.cases.models import Clock, Violation
+from hotline.cases.privacy import text_for
 from hotline.cases.visibility import visible_cases
 from hotline.organisation import acting as acting_module
 from hotline.organisation.models import Role, Unit
@@ -29,6 +30,7 @@ from . import bulletins
 from .dashboard import MEASURES, RATES, direct_answers, listed_units
 from .dashboard import drill as dashboard_drill
 from .dashboard import rows as dashboard_rows
+from .figures import against_catalogue, dispatched_against_catalogue
 from .models import Bulletin, BulletinEntry, Warning
 from .periods import bounds
 from .rules import (
@@ -323,6 +325,7 @@ def dashboard(request):
             "direct": direct_answers(start, end, district),
             # N10: the early warnings not yet acknowledged.
             "early_warnings": open_warnings()[:10] if watching(acting) else None,
+            "against_catalogue": against_catalogue(start, end, district),
             # The trend over twelve months, as the public statistics show it.
             "months": kept_monthly(),
         },
@@ -350,6 +353,30 @@ def drill(request):
             "start": start,
             "end": end,
         },
+        status=status,
+    )
+
+
+@login_required
+def against_catalogue_list(request):
+    """N5: the dispatches behind the dashboard's "against the catalogue"
+    number, each with its reason and what the catalogue said; the reason
+    masked for the supervisor as on the case page (D8)."""
+    acting = _supervisor(request)
+    start, end, status = _period(request)
+    district = acting.unit.district if acting.unit.level == Unit.Level.DISTRICT else None
+    dispatcher = filters.whole_number(request.GET.get("dispatcher"), 0, 0, 2**62) or None
+    events = dispatched_against_catalogue(start, end, district, dispatcher)
+    rows = [
+        (event, text_for(event.case, acting.role))
+        for event in events.select_related("case__requester", "actor", "actor_unit").order_by(
+            "-at", "-id"
+        )[:500]
+    ]
+    return render(
+        request,
+        "supervision/against_catalogue.html",
+        {"rows": rows, "count": events.count(), "start": start, "end": end},
         status=status,
     )
 

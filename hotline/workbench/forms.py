@@ -191,6 +191,15 @@ class PlanForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # N5: asked for by the dispatch verb when the plan differs from every
+    # suggestion of the dispatch catalogue.
+    against_catalogue = forms.CharField(
+        label=_("Reason for sending it elsewhere than the dispatch catalogue"),
+        help_text=_("Needed only when the units differ from the catalogue's suggestion."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, bureau: Unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,6 +232,7 @@ class PlanForm(forms.Form):
         common = {
             "description": data.get("description", ""),
             "instruction": data.get("instruction", ""),
+            "against_catalogue": data.get("against_catalogue", ""),
         }
         if data["mode"] == "district":
             return PartPlan(district_bureau=data["district_bureau"], **common)

@@ -43,6 +43,7 @@ from hotline.cases.reply_templates import (
 )
 from hotline.cases.visibility import progress_cases, visible_cases
 from hotline.cases.workflow import CaseState
+from hotline.catalogue.suggestions import suggest_from_catalogue
 from hotline.health.status import job_problems
 from hotline.knowledge.models import ArticleVersion
 from hotline.knowledge.queues import waiting_count
@@ -466,20 +467,43 @@ def _suggested(case, bureau):
     )
 
 
-def _plan_forms(request, bureau, count, suggested):
+def catalogue_choices(case, bureau) -> list:
+    """N5: the dispatch catalogue's suggestions, as one-click choices that
+    fill the first part's plan (the screen renders them; other suggestion
+    lists sit beside them)."""
+    return suggest_from_catalogue(case, bureau)
+
+
+def _plan_initial(suggestion) -> dict:
+    return {
+        "mode": suggestion.mode,
+        "unit": suggestion.unit_id,
+        "co": list(suggestion.co_ids),
+        "district_bureau": suggestion.district_bureau_id,
+    }
+
+
+def _plan_forms(request, bureau, count, suggested, catalogue=()):
     if request.method == "POST":
         return [PlanForm(request.POST, bureau=bureau, prefix=f"p{i}") for i in range(count)]
-    # The category's first suggested unit is chosen already (issue 15).
+    # The catalogue's choice (N5), or the one the dispatcher clicked
+    # (?use=entry), is filled in already; without one, the category's first
+    # suggested unit (issue 15).
+    chosen = request.GET.get("use", "")
+    picked = [s for s in catalogue if str(s.entry_id) == chosen] or list(catalogue[:1])
     initial = {"unit": suggested[0].pk} if suggested else {}
+    if picked:
+        initial = _plan_initial(picked[0])
     return [
         PlanForm(bureau=bureau, prefix=f"p{i}", initial=initial if i == 0 else {})
         for i in range(count)
     ]
 
 
-def _planning_context(case, bureau, plans, count, first, suggested, acting):
+def _planning_context(case, bureau, plans, count, first, suggested, acting, catalogue=()):
     return {
         "case": case,
+        "catalogue": catalogue,
         "bureau": bureau,
         "plans": plans,
         "count": count,
@@ -515,6 +539,7 @@ def dispatch(request, number, part_id):
         raise Http404
     warning, warned = None, ""
     suggested = _suggested(case, bureau)
+    catalogue = catalogue_choices(case, bureau)
     if request.method == "POST":
         count = filters.whole_number(request.POST.get("count"), 1, 1, 5) if first else 1
         version = VersionedForm(request.POST)
@@ -549,12 +574,12 @@ def dispatch(request, number, part_id):
     else:
         status = 200
         version = VersionedForm(initial={"expected_version": case.version})
-        plans = _plan_forms(request, bureau, count, suggested)
+        plans = _plan_forms(request, bureau, count, suggested, catalogue)
     return render(
         request,
         "workbench/dispatch.html",
         {
-            **_planning_context(case, bureau, plans, count, first, suggested, acting),
+            **_planning_context(case, bureau, plans, count, first, suggested, acting, catalogue),
             "part": part,
             "version": version,
             "district_warning": warning,
@@ -576,6 +601,7 @@ def screen(request, number):
         raise Http404
     bureau = acting.unit
     suggested = _suggested(case, bureau)
+    catalogue = catalogue_choices(case, bureau)
     warning, warned = None, ""
     if request.method == "POST":
         count = filters.whole_number(request.POST.get("count"), 1, 1, 5)
@@ -621,12 +647,12 @@ def screen(request, number):
                 "reason": InternalReason.REQUESTER_CHOICE if internal else None,
             }
         )
-        plans = _plan_forms(request, bureau, count, suggested)
+        plans = _plan_forms(request, bureau, count, suggested, catalogue)
     return render(
         request,
         "workbench/screen.html",
         {
-            **_planning_context(case, bureau, plans, count, True, suggested, acting),
+            **_planning_context(case, bureau, plans, count, True, suggested, acting, catalogue),
             "form": form,
             "district_warning": warning,
             "district_warned": warned,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from hotline.calendar.services import CALENDAR
 from hotline.calendar.workdays import SHANGHAI, WorkCalendar
+from hotline.catalogue.models import CATALOGUE
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import TEMPLATES, tell_requester
 from hotline.organisation.models import CITY_BUREAU, Unit, User
@@ -63,7 +64,7 @@ INTERNAL_UNIT_KINDS = {
 
 
 # What a verb reads beside its first row (hotline.reference).
-REFERENCES = Revisions(CALENDAR, TEMPLATES, CITY_BUREAU, REQUEST_TYPES, POLICIES)
+REFERENCES = Revisions(CALENDAR, TEMPLATES, CITY_BUREAU, REQUEST_TYPES, POLICIES, CATALOGUE)
 
 
 def city_bureau(case: Case | None = None) -> Unit:

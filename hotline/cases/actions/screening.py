@@ -10,6 +10,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hotline.calendar.workdays import SHANGHAI, end_text
+from hotline.catalogue.models import CATALOGUE
+from hotline.catalogue.suggestions import suggest_from_catalogue
 from hotline.notifications.models import Message
 from hotline.notifications.outbox import (
     EMERGENCY_ADVICE,
@@ -19,6 +21,7 @@ from hotline.notifications.outbox import (
     tell_unit,
 )
 from hotline.organisation.models import Unit, User
+from hotline.reference.revisions import NOT_READ
 
 from .. import preconditions, workflow
 from ..changes import touch
@@ -237,6 +240,40 @@ class PartPlan:
     district_bureau: Unit | None = None
     # The dispatch instruction (批转意见) the receiving units read.
     instruction: str = ""
+    # N5: why the part goes elsewhere than the dispatch catalogue says.
+    against_catalogue: str = ""
+
+
+def catalogue_check(case: Case, bureau: Unit, plan: PartPlan) -> dict:
+    """N5: what a dispatch records of the catalogue: the suggestion the plan
+    follows, or the reason it goes elsewhere and what was suggested. With
+    no suggestion for the case, nothing; against one, a reason is required.
+    Read from the copy the process keeps, at the revision read beside the
+    case: no statement of its own. Internal handling by a discipline or
+    efficiency body (R6) is outside the catalogue."""
+    if (
+        case.handling_mode == HandlingMode.INTERNAL
+        and Unit.Kind.DEPARTMENT not in INTERNAL_UNIT_KINDS[case.internal_reason]
+    ):
+        # R6 names the body that handles it (discipline, efficiency): the
+        # catalogue of matters does not apply.
+        return {}
+    token = getattr(case, "reference_revisions", {}).get(CATALOGUE.name, NOT_READ)
+    with translation.override("zh-hans"):
+        suggestions = suggest_from_catalogue(case, bureau, token=token)
+    if not suggestions:
+        return {}
+    for suggestion in suggestions:
+        if suggestion.follows(plan):
+            return {"catalogue": suggestion.reason}
+    reason = " ".join(plan.against_catalogue.split())
+    if not reason:
+        raise InvalidInput(
+            _("The dispatch catalogue says %(suggested)s. To send it elsewhere, give the reason.")
+            % {"suggested": "；".join(s.reason for s in suggestions)},
+            field="against_catalogue",
+        )
+    return {"against_catalogue": reason, "catalogue_suggested": [s.reason for s in suggestions]}
 
 
 def _check_plan(case: Case, bureau: Unit, plan: PartPlan) -> None:
@@ -340,9 +377,10 @@ def dispatch_deadlines(case: Case, at: datetime) -> dict[str, list[Deadline]]:
 
 
 def _carry_out_plan(
-    case: Case, part: Part, plan: PartPlan, actor: User, bureau: Unit, now, calendar
+    case: Case, part: Part, plan: PartPlan, actor: User, bureau: Unit, now, calendar, catalogue
 ) -> list[Unit]:
-    """Dispatch one part; return the handling units it went to."""
+    """Dispatch one part; return the handling units it went to. `catalogue`:
+    what catalogue_check found, recorded on the event (N5)."""
     part.description = plan.description.strip() or part.description
     instruction = plan.instruction.strip()
     policy = case.policy
@@ -370,6 +408,7 @@ def _carry_out_plan(
             part=part,
             to=plan.district_bureau.name,
             instruction=instruction,
+            **catalogue,
         )
         return []
     _check("dispatch", part.state)
@@ -436,6 +475,7 @@ def _carry_out_plan(
         part=part,
         units=[{"unit": u.name, "role": r} for u, r in members],
         instruction=instruction,
+        **catalogue,
     )
     return [u for u, _r in members]
 
@@ -474,12 +514,14 @@ def dispatch_case(
         raise InvalidInput(_("Say where the case goes."), field="parts")
     if len(parts) > 1 and any(not p.description.strip() for p in parts):
         raise InvalidInput(_("Describe each part of a case split in several parts."), field="parts")
+    checked = []
     for plan in parts:
         _check_plan(case, bureau, plan)
+        checked.append(catalogue_check(case, bureau, plan))
     calendar = case.working_calendar()
     _meet(now, case=case, kind=Clock.Kind.DISPATCH, part=None)
     handling_units, dispatched = [], []
-    for number, plan in enumerate(parts, start=1):
+    for number, (plan, catalogue) in enumerate(zip(parts, checked, strict=True), start=1):
         part = (
             existing[0]
             if number == 1
@@ -491,7 +533,7 @@ def dispatch_case(
                 received_at=existing[0].received_at,
             )
         )
-        handling_units += _carry_out_plan(case, part, plan, actor, bureau, now, calendar)
+        handling_units += _carry_out_plan(case, part, plan, actor, bureau, now, calendar, catalogue)
         dispatched.append(part.state)
     _refresh_state(case, dispatched)
     _save(case, "state")
@@ -563,8 +605,11 @@ def dispatch_part(
     now = timezone.now()
     preconditions.require("dispatch", case, part, now)
     _check_plan(case, bureau, plan)
+    catalogue = catalogue_check(case, bureau, plan)
     _meet(now, part=part, kind=Clock.Kind.DISPATCH)
-    units = _carry_out_plan(case, part, plan, actor, bureau, now, case.working_calendar())
+    units = _carry_out_plan(
+        case, part, plan, actor, bureau, now, case.working_calendar(), catalogue
+    )
     _refresh_state(case)
     _save(case, "state")
     _tell_internal(case, units)

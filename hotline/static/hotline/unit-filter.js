@@ -55,6 +55,28 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     button.setAttribute("aria-pressed", String(select.value === button.dataset.pick));
   });
+  // The dispatch catalogue's choices (N5) fill the first part's plan in
+  // place; without JavaScript each is a link that reloads the form filled.
+  document.querySelectorAll("a[data-plan]").forEach((choice) => {
+    choice.addEventListener("click", (event) => {
+      const prefix = choice.dataset.plan;
+      const field = (name) => document.getElementById(`${prefix}-${name}`);
+      if (!field("mode")) return;
+      event.preventDefault();
+      const set = (select, values) => {
+        if (!select) return;
+        for (const option of select.options) option.selected = values.includes(option.value);
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      };
+      field("mode").value = choice.dataset.mode;
+      field("mode").dispatchEvent(new Event("change", { bubbles: true }));
+      set(field("unit"), [choice.dataset.unit]);
+      set(field("co"), choice.dataset.co.split(" ").filter(Boolean));
+      set(field("district_bureau"), [choice.dataset.district]);
+      document.querySelectorAll("a[data-plan]")
+        .forEach((c) => c.setAttribute("aria-pressed", String(c === choice)));
+    });
+  });
   // The location names a district: warn as soon as a unit of another one
   // is chosen (the server warns again before sending).
   document.querySelectorAll("[data-district-warning]").forEach((warning) => {

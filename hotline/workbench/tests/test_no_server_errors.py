@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 
 from hotline.cases.clocks import breach_due_clocks
 from hotline.cases.tests.conftest import Flow
+from hotline.catalogue.actions import draft_version
+from hotline.catalogue.demo import load_demo_catalogue
 from hotline.knowledge.tests.factories import published_article
 from hotline.organisation.demo import LOGINS
 from hotline.organisation.models import User
@@ -150,7 +152,15 @@ PLAN = (
     + [
         f"p{i}-{f}"
         for i in range(2)
-        for f in ("description", "mode", "unit", "co", "district_bureau", "instruction")
+        for f in (
+            "description",
+            "mode",
+            "unit",
+            "co",
+            "district_bureau",
+            "instruction",
+            "against_catalogue",
+        )
     ]
     + ["district_confirmed"]
 )
@@ -158,6 +168,7 @@ SCREEN = [*PLAN, "mode", "reason", "city_final_review", "request_type"]
 
 REPLY_TEMPLATE = ["title", "content", "remaining_problems", "measures"]
 ARTICLE_STEPS = ["submit", "send-back", "approve", "return", "publish", "withdraw"]
+CATALOGUE_ENTRY = ["category", "sub_matter", "keywords", "district", "street", "unit", "co"]
 ARTICLE = ["title", "question", "answer", "keywords", "category", "effective_on", "review_by"]
 PORTAL_SUBMIT = ["submission", "content", "category", "location", "name", "mobile"]
 PORTAL_SUBMIT += ["disclosure_allowed", "website", "request_type"]
@@ -231,6 +242,35 @@ PAGES = [
     Page("article-propose", lambda d, w: f"/knowledge/propose/{d(path_ints)}/", [], ["next"]),
     Page("intake", lambda d, w: "/intake/", ["draft"], INTAKE),
     Page("caller", lambda d, w: "/intake/caller/", ["phone", "content"]),
+    Page("catalogue", lambda d, w: "/catalogue/"),
+    Page("catalogue-draft", lambda d, w: "/catalogue/new/", [], ["effective_on", "note"]),
+    Page("catalogue-import", lambda d, w: "/catalogue/import/", [], ["file", "effective_on"]),
+    Page("catalogue-version", lambda d, w: f"/catalogue/{_one(d, 1, path_ints)}/"),
+    Page("catalogue-export", lambda d, w: f"/catalogue/{_one(d, 1, path_ints)}/export/"),
+    Page(
+        "catalogue-publish",
+        lambda d, w: f"/catalogue/{_one(d, 2, path_ints)}/publish/",
+        [],
+        ["effective_on"],
+    ),
+    Page(
+        "catalogue-entry-new",
+        lambda d, w: f"/catalogue/{_one(d, 2, path_ints)}/entries/new/",
+        [],
+        CATALOGUE_ENTRY,
+    ),
+    Page(
+        "catalogue-entry-edit",
+        lambda d, w: f"/catalogue/{_one(d, 2, path_ints)}/entries/{d(path_ints)}/",
+        [],
+        CATALOGUE_ENTRY,
+    ),
+    Page(
+        "catalogue-entry-remove",
+        lambda d, w: f"/catalogue/{_one(d, 2, path_ints)}/entries/{d(path_ints)}/remove/",
+        [],
+        ["next"],
+    ),
     Page("intake-articles", lambda d, w: "/intake/articles/", ["content"]),
     Page("case-lookup", lambda d, w: "/intake/lookup/", ["q"]),
     Page("case-progress", lambda d, w: f"/intake/progress/{_one(d, w.number, path_words)}/"),
@@ -277,6 +317,11 @@ PAGES = [
     ),
     Page("commend", lambda d, w: "/supervision/ranking/commend/", [], ["year", "top"]),
     Page("drill", lambda d, w: "/supervision/drill/", ["unit", "measure", "from", "to"]),
+    Page(
+        "against-catalogue",
+        lambda d, w: "/supervision/against-catalogue/",
+        ["dispatcher", "from", "to"],
+    ),
     Page(
         "bulletin-file",
         lambda d, w: (
@@ -381,6 +426,9 @@ def world(clock):
     breach_due_clocks()
     warning = propose_warnings(date(2026, 11, 1))[0]
     clock("2026-12-02 10:00")
+    # The catalogue's pages name version 1 (published) and 2 (a draft).
+    load_demo_catalogue()
+    draft_version(actor=flow.city_dispatcher, effective_on=date(2027, 1, 1))
     return World(
         number=assignment.case.number,
         part=assignment.part_id,

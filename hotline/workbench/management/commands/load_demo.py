@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from hotline.cases.demo import load_categories, load_demo_cases
+from hotline.catalogue.demo import load_demo_catalogue
 from hotline.knowledge.demo import load_demo_articles, load_demo_direct_answers
 from hotline.organisation.demo import DEMO_PASSWORD, LOGINS, demo_is_loaded, load_fuzhou_demo
 
@@ -27,11 +28,13 @@ class Command(BaseCommand):
                 cases = load_demo_cases()
                 articles = load_demo_articles()
                 answered = load_demo_direct_answers(articles)
+                # After the cases: they were dispatched before the catalogue.
+                load_demo_catalogue()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded the Fuzhou demo organisation, categories, {len(cases)} cases "
-                    f"({len(answered)} answered directly) and {len(articles)} knowledge base "
-                    "articles."
+                    f"({len(answered)} answered directly), {len(articles)} knowledge base "
+                    "articles and the dispatch catalogue."
                 )
             )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
