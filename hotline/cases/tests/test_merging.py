@@ -190,3 +190,14 @@ def test_candidates_are_recent_open_cases_about_the_same_matter_N4(flow, clock):
     found = merge_candidates(fresh(lead))
     assert same in found
     assert elsewhere not in found and late not in found and lead not in found
+
+
+def test_the_lead_is_not_classified_public_over_a_merged_internal_request_N4(flow, clock):
+    clock("2026-11-26 10:00")
+    lead, private = burst(flow, 1), burst(flow, 2, disclosure_allowed=False)
+    merge(flow, lead, private)
+    actions.accept_case(actor=flow.city_dispatcher, case=lead)
+    with pytest.raises(InvalidInput, match="never mix"):
+        actions.classify_case(actor=flow.city_dispatcher, case=fresh(lead), mode="public")
+    actions.classify_case(actor=flow.city_dispatcher, case=fresh(lead), mode="internal", reason=4)
+    assert fresh(lead).handling_mode == "internal"
