@@ -63,6 +63,20 @@ def _undispatched(case, target, now):
     return None
 
 
+def _not_followed(case, target, now):
+    # N4: a lead stays a lead; its merged cases would be left following a
+    # case that follows another.
+    following = getattr(case, "following", None)
+    if following is None:
+        following = Case.objects.filter(merged_into_id=case.pk).exists()
+    if following:
+        return _(
+            "Other cases are merged into this one: undo those merges first, "
+            "or merge the other cases into this one."
+        )
+    return None
+
+
 def _lead_undispatched(case, target, now):
     # N4: undo before the lead is dispatched; after it, the merged cases
     # are part of the lead's handling.
@@ -150,6 +164,7 @@ def _handled_by_units(case, target, now):
 CONDITIONS: dict[str, Check] = {
     "not_dispatched": _not_dispatched,
     "undispatched": _undispatched,
+    "not_followed": _not_followed,
     "lead_undispatched": _lead_undispatched,
     "classified": _classified,
     "repeat_answered_enough": _repeat_answered_enough,

@@ -175,7 +175,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.DISPATCHER,
         Where.CITY_BUREAU,
         ("N4",),
-        requires=("undispatched",),
+        requires=("undispatched", "not_followed"),
     ),
     Transition(
         "unmerge",

@@ -92,21 +92,11 @@ def _refuse_lead(lead: Case) -> None:
         )
 
 
-def _refuse_merged(case: Case, lead: Case, now) -> None:
-    if case.pk == lead.pk:
-        raise InvalidInput(_("A case cannot be merged into itself."), field="cases")
+def _refuse_merged(case: Case, now) -> None:
     if case.state == C.MERGED:
         raise WrongState(
             _("Case %(number)s is already merged into %(lead)s.")
             % {"number": case.number, "lead": case.merged_into.number}
-        )
-    if case.following:
-        raise WrongState(
-            _(
-                "Case %(number)s is the lead of other merged cases: undo those merges first, "
-                "or merge into %(number)s."
-            )
-            % {"number": case.number}
         )
     try:
         _check("merge", case.state)
@@ -116,6 +106,11 @@ def _refuse_merged(case: Case, lead: Case, now) -> None:
             % {"number": case.number, "why": refused.message}
         ) from None
     preconditions.require("merge", case, case, now)
+
+
+def _refuse_mix(case: Case, lead: Case) -> None:
+    if case.pk == lead.pk:
+        raise InvalidInput(_("A case cannot be merged into itself."), field="cases")
     if modes_clash(handling_mode_of(case), handling_mode_of(lead)):
         raise InvalidInput(
             _(
@@ -129,22 +124,37 @@ def _refuse_merged(case: Case, lead: Case, now) -> None:
 
 @transaction.atomic
 def merge_cases(
-    *, actor: User, lead: Case, cases: list[Case], expected_version: int | None = None
+    *,
+    actor: User,
+    lead: Case | None,
+    cases: list[Case],
+    expected_version: int | None = None,
+    expected_versions: dict[int, int] | None = None,
 ) -> Case:
     """N4: merge `cases` into `lead`: they stop their own clocks and follow
     the lead, whose dispatch, handling and reply are theirs. Each side's
-    history records it. `expected_version` is the lead's."""
+    history records it. `expected_version` is the lead's; `expected_versions`
+    the merged cases' by id, where the caller saw them (the workbench's
+    "merge into another case" on a case's own page). `lead` None: the
+    number given found no case, refused once the cases are checked."""
     bureau = _require_city_bureau(actor, "merge")
     ids = list(dict.fromkeys(c.pk for c in cases))
     if not ids:
         raise InvalidInput(_("Choose the cases to merge into this one."), field="cases")
-    locked = _lock_cases(Q(pk__in=[lead.pk, *ids]), bureau)
-    lead = _checked_version(locked[lead.pk], expected_version)
-    _refuse_lead(lead)
+    locked = _lock_cases(Q(pk__in=[*ids, *([lead.pk] if lead else [])]), bureau)
+    for pk, version in (expected_versions or {}).items():
+        _checked_version(locked[pk], version)
     now = timezone.now()
     merged = [locked[pk] for pk in ids]
     for case in merged:
-        _refuse_merged(case, lead, now)
+        _refuse_merged(case, now)
+    if lead is None:
+        raise InvalidInput(_("No case has this number."), field="lead")
+    lead = _checked_version(locked[lead.pk], expected_version)
+    for case in merged:
+        _refuse_mix(case, lead)
+    _refuse_lead(lead)
+    for case in merged:
         workflow.moved("merge", "case", case.state, C.MERGED)
     Case.objects.filter(pk__in=ids).update(
         state=C.MERGED, merged_into=lead, merged_at=now, merged_by=actor, version=F("version") + 1

@@ -176,7 +176,7 @@ def test_a_lead_with_followers_is_not_merged_elsewhere_N4(flow, clock):
     clock("2026-11-26 10:00")
     lead, other, third = burst(flow, 1), burst(flow, 2), burst(flow, 3)
     merge(flow, lead, other)
-    with pytest.raises(WrongState, match="lead of other merged cases"):
+    with pytest.raises(WrongState, match="Other cases are merged into this one"):
         merge(flow, third, fresh(lead))
 
 
