@@ -17,7 +17,6 @@ CODE = ROOT / "hotline"
 
 # Rules whose issue has not been built yet, and where they will be.
 PENDING: dict[str, str] = {
-    "N4": "issue 18 (merging)",
     "N5": "issue 18 (dispatch catalogue)",
     "N6": "issue 18 (objection review)",
     "N7": "issue 19 (missed calls)",
