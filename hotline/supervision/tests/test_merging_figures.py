@@ -18,10 +18,7 @@ def test_intake_counts_every_request_and_handling_the_lead_once_N4(flow, clock):
     day = date(2026, 11, 26)
     figures = bulletins.numbers(day, day)
     assert figures["received"] == 40
-    assert (
-        figures["by_channel"] == {"电话": 34, "短信": 3, "网站": 3}
-        or sum(figures["by_channel"].values()) == 40
-    )
+    assert sum(figures["by_channel"].values()) == 40
     row = next(r for r in figures["units"] if r["unit"] == CGW)
     assert row["dispatched"] == 1
     # Clocks count on the day they are due: the bureau's dispatch clock and
