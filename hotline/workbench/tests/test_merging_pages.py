@@ -75,3 +75,15 @@ def test_masked_roles_read_the_merged_requests_masked_N4(client, flow, clock):
     text = page.content.decode()
     assert 'data-testid="merged-requests"' in text
     assert "13805910002" not in text and "王2明" not in text
+
+
+def test_a_merged_requester_tracks_their_case_in_words_N4(client, flow, clock):
+    clock("2026-11-26 10:00")
+    lead = _burst(flow, 1)
+    other = flow.web_case(
+        "五四路水管爆裂。", requester=RequesterDetails(name="李四", phone="13905910000")
+    )
+    actions.merge_cases(actor=flow.city_dispatcher, lead=lead, cases=[other])
+    number, code = other.number, other.query_code
+    page = client.post("/portal/track/", {"number": number, "code": code}, follow=True)
+    assert "与反映同一事项的其他诉求一并办理" in page.content.decode()
