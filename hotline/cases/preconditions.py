@@ -70,10 +70,7 @@ def _not_followed(case, target, now):
     if following is None:
         following = Case.objects.filter(merged_into_id=case.pk).exists()
     if following:
-        return _(
-            "Other cases are merged into this one: undo those merges first, "
-            "or merge the other cases into this one."
-        )
+        return _("Other cases are merged into this one: undo those merges first.")
     return None
 
 

@@ -124,8 +124,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         "answer_directly", "case", (), C.CLOSED, Role.AGENT, Where.SERVICE_CENTER, ("N3", "R5")
     ),
     # Screening at the city bureau
+    # N4: a lead answers for the cases merged into it; they are taken out
+    # first, each then refused or declined on its own.
     Transition(
-        "refuse", "case", (C.SCREENING,), C.REFUSED, Role.DISPATCHER, Where.CITY_BUREAU, ("R3",)
+        "refuse",
+        "case",
+        (C.SCREENING,),
+        C.REFUSED,
+        Role.DISPATCHER,
+        Where.CITY_BUREAU,
+        ("R3",),
+        requires=("not_followed",),
     ),
     Transition(
         "decline_repeat",
@@ -135,7 +144,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.DISPATCHER,
         Where.CITY_BUREAU,
         ("R8.5", "D7"),
-        requires=("repeat_answered_enough",),
+        requires=("repeat_answered_enough", "not_followed"),
     ),
     Transition(
         "accept",

@@ -92,9 +92,10 @@ def refuse_case(
     through the original channel, and for an emergency (R3(8)) told to call
     an emergency line at once."""
     case, bureau = _screening("refuse", actor, case.pk, expected_version)
+    now = timezone.now()
+    preconditions.require("refuse", case, case, now)
     if reason not in RefusalReason.values:
         raise InvalidInput(_("Choose one of the nine reasons for refusing."), field="reason")
-    now = timezone.now()
     case.state = workflow.moved("refuse", "case", case.state, C.REFUSED)
     case.refusal_reason = reason
     _save(case, "state", "refusal_reason")

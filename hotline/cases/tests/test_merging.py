@@ -102,7 +102,7 @@ def test_no_undo_once_the_lead_is_dispatched_N4(flow, clock):
     lead, other = burst(flow, 1), burst(flow, 2)
     merge(flow, lead, other)
     flow.to(lead, CGW)
-    with pytest.raises(WrongState, match="dispatched"):
+    with pytest.raises(WrongState, match="主单已批转"):
         actions.unmerge_case(actor=flow.city_dispatcher, case=fresh(other))
 
 
@@ -111,7 +111,7 @@ def test_internal_and_public_handling_are_never_merged_N4(flow, clock):
     public = burst(flow, 1)
     flow.accept(public)
     private = burst(flow, 2, disclosure_allowed=False)
-    with pytest.raises(InvalidInput, match="internal"):
+    with pytest.raises(InvalidInput, match="不能并单"):
         merge(flow, public, private)
     assert fresh(private).state == "screening"
     assert private not in merge_candidates(fresh(public))
@@ -121,7 +121,7 @@ def test_a_finished_case_is_not_merged_N4(flow, clock):
     clock("2026-11-26 10:00")
     lead, refused = burst(flow, 1), burst(flow, 2)
     actions.refuse_case(actor=flow.city_dispatcher, case=refused, reason=9)
-    with pytest.raises(WrongState, match="cannot be merged"):
+    with pytest.raises(WrongState, match="不能并单"):
         merge(flow, lead, fresh(refused))
 
 
@@ -129,14 +129,14 @@ def test_a_case_already_merged_is_not_merged_again_N4(flow, clock):
     clock("2026-11-26 10:00")
     lead, other, third = burst(flow, 1), burst(flow, 2), burst(flow, 3)
     merge(flow, lead, other)
-    with pytest.raises(WrongState, match="already merged"):
+    with pytest.raises(WrongState, match="已并入"):
         merge(flow, third, fresh(other))
 
 
 def test_a_case_is_not_merged_into_itself_N4(flow, clock):
     clock("2026-11-26 10:00")
     lead = burst(flow, 1)
-    with pytest.raises(InvalidInput, match="itself"):
+    with pytest.raises(InvalidInput, match="并入其自身"):
         merge(flow, lead, lead)
 
 
@@ -144,7 +144,7 @@ def test_nothing_is_merged_into_a_merged_case_N4(flow, clock):
     clock("2026-11-26 10:00")
     lead, other, third = burst(flow, 1), burst(flow, 2), burst(flow, 3)
     merge(flow, lead, other)
-    with pytest.raises(WrongState, match=f"merge into {lead.number}"):
+    with pytest.raises(WrongState, match=f"请改为并入{lead.number}"):
         merge(flow, fresh(other), third)
 
 
@@ -152,7 +152,7 @@ def test_a_lead_already_dispatched_takes_no_merge_N4(flow, clock):
     clock("2026-11-26 10:00")
     lead, other = burst(flow, 1), burst(flow, 2)
     flow.to(lead, CGW)
-    with pytest.raises(WrongState, match="not yet dispatched"):
+    with pytest.raises(WrongState, match="尚未批转"):
         merge(flow, fresh(lead), other)
 
 
@@ -176,7 +176,7 @@ def test_a_lead_with_followers_is_not_merged_elsewhere_N4(flow, clock):
     clock("2026-11-26 10:00")
     lead, other, third = burst(flow, 1), burst(flow, 2), burst(flow, 3)
     merge(flow, lead, other)
-    with pytest.raises(WrongState, match="Other cases are merged into this one"):
+    with pytest.raises(WrongState, match="请先撤销这些并单"):
         merge(flow, third, fresh(lead))
 
 
@@ -197,7 +197,18 @@ def test_the_lead_is_not_classified_public_over_a_merged_internal_request_N4(flo
     lead, private = burst(flow, 1), burst(flow, 2, disclosure_allowed=False)
     merge(flow, lead, private)
     actions.accept_case(actor=flow.city_dispatcher, case=lead)
-    with pytest.raises(InvalidInput, match="never mix"):
+    with pytest.raises(InvalidInput, match="不能混合"):
         actions.classify_case(actor=flow.city_dispatcher, case=fresh(lead), mode="public")
     actions.classify_case(actor=flow.city_dispatcher, case=fresh(lead), mode="internal", reason=4)
     assert fresh(lead).handling_mode == "internal"
+
+
+def test_a_lead_is_not_refused_over_the_cases_merged_into_it_N4(flow, clock):
+    clock("2026-11-26 10:00")
+    lead, other = burst(flow, 1), burst(flow, 2)
+    merge(flow, lead, other)
+    with pytest.raises(WrongState, match="请先撤销这些并单"):
+        actions.refuse_case(actor=flow.city_dispatcher, case=fresh(lead), reason=9)
+    actions.unmerge_case(actor=flow.city_dispatcher, case=fresh(other))
+    actions.refuse_case(actor=flow.city_dispatcher, case=fresh(lead), reason=9)
+    assert fresh(lead).state == "refused"
