@@ -8,7 +8,7 @@ case as it is afterwards."""
 from collections.abc import Callable
 from functools import partial
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Path
 
@@ -38,6 +38,7 @@ from .schemas import (
     DraftReplyIn,
     EscalateIn,
     InstructIn,
+    MergeIn,
     NoteIn,
     OutcomeIn,
     PlanIn,
@@ -336,6 +337,47 @@ def retype(request, payload: RetypeIn, number: str = CaseNumber):
             case=case,
             request_type=request_type,
             expected_version=payload.expected_version,
+        ),
+    )
+
+
+@post("/cases/{number}/merge", operation_id="merge")
+def merge(request, payload: MergeIn, number: str = CaseNumber):
+    """N4: merge the cases named into this lead case, before it is
+    dispatched; `expected_version` is the lead's."""
+    lead = visible_case(request, number)
+    cases = [_merged_case(request, n, i) for i, n in enumerate(payload.cases)]
+    return _act(
+        request,
+        payload,
+        "merge",
+        lambda actor: verbs.merge_cases(
+            actor=actor, lead=lead, cases=cases, expected_version=payload.expected_version
+        ),
+    )
+
+
+def _merged_case(request, number: str, index: int) -> Case:
+    try:
+        return visible_case(request, number)
+    except Http404:
+        raise Problem(
+            "validation_error",
+            errors=[field_error(f"cases.{index}", _("No case %(number)s.") % {"number": number})],
+        ) from None
+
+
+@post("/cases/{number}/unmerge", operation_id="unmerge")
+def unmerge(request, payload: Versioned, number: str = CaseNumber):
+    """N4: undo a merge before the lead is dispatched; `expected_version`
+    is the merged case's."""
+    case = visible_case(request, number)
+    return _act(
+        request,
+        payload,
+        "unmerge",
+        lambda actor: verbs.unmerge_case(
+            actor=actor, case=case, expected_version=payload.expected_version
         ),
     )
 

@@ -102,6 +102,15 @@ def case_detail(case: Case, caller: Caller, *, made_now: bool = False) -> dict:
         "rated_at": case.rated_at,
         "policy_id": case.policy_id,
         "answered_with": case.answered_with_id,
+        # N4: the lead this case follows, and the cases following it.
+        "merged_into": (
+            Case.objects.filter(pk=case.merged_into_id).values_list("number", flat=True).first()
+            if case.merged_into_id
+            else None
+        ),
+        "merged_cases": []
+        if made_now
+        else list(case.merged_cases.order_by("received_at", "pk").values_list("number", flat=True)),
         "requester": requester(case, caller),
         "parts": [
             {

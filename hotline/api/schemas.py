@@ -187,6 +187,12 @@ class CaseOut(CaseSummary):
     answered_with: int | None = Field(
         None, description="The article version a direct answer cited (N3)."
     )
+    merged_into: str | None = Field(
+        None, description="The lead case this case was merged into and follows (N4)."
+    )
+    merged_cases: list[str] = Field(
+        default_factory=list, description="The cases merged into this one, which follow it (N4)."
+    )
 
 
 class ReplyOut(Schema):
@@ -369,6 +375,16 @@ class RegisterIn(Schema):
             ]
         }
     }
+
+
+class MergeIn(Versioned):
+    cases: list[str] = Field(
+        ...,
+        min_length=1,
+        max_length=200,
+        description="The numbers of the cases to merge into this lead case (N4).",
+        examples=[["FZ2026112600002", "FZ2026112600003"]],
+    )
 
 
 class RetypeIn(Versioned):

@@ -13,6 +13,7 @@ STATE_LABELS = {
     "reviewing": _("reply in review"),
     "approved": _("reply approved"),
     "closed": _("closed"),
+    "merged": _("merged into another case"),
     # part
     "awaiting_dispatch": _("to dispatch"),
     "take_back_requested": _("district asks the city to take it back"),
@@ -41,6 +42,10 @@ EVENT_LABELS = {
     "accept": _("accepted for handling"),
     "classify": _("classified"),
     "retype": _("request type changed"),
+    "merge": _("merged into a lead case"),
+    "merged_in": _("other requests merged into this case"),
+    "unmerge": _("merge undone"),
+    "unmerged_out": _("a merged request taken out again"),
     "dispatch": _("dispatched"),
     "pass_to_district": _("passed to a district bureau"),
     "request_take_back": _("district asked the city to take it back"),

@@ -205,6 +205,25 @@ class Case(models.Model):
             ("dissatisfied", _("dissatisfied")),
         ],
     )
+    # N4: a case merged into a lead follows it (one dispatch, one handling,
+    # one reply) and is closed with its result.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)

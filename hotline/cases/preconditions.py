@@ -16,6 +16,7 @@ from . import workflow
 from .errors import WrongState
 from .models import Assignment, Case, HandlingMode, Part, ReturnRequest
 from .repeats import timely_reply_count
+from .workflow import CaseState
 
 # (case, target, now) -> the refusal, or None when the condition holds. The
 # target is the row the action moves: the case, a part or an assignment.
@@ -45,6 +46,44 @@ def _not_dispatched(case, target, now):
         for p in parts
     ):
         return _("The case has been dispatched; its handling mode can no longer change.")
+    return None
+
+
+def _sent_on(case) -> bool:
+    # A verb that locked the case read this beside it (actions/merging.py).
+    sent = getattr(case, "sent_elsewhere", None)
+    return _not_dispatched(case, case, None) is not None if sent is None else sent
+
+
+def _undispatched(case, target, now):
+    # N4: merging is a bureau's decision before dispatch; a case already sent
+    # to a unit or a district bureau has its own handling.
+    if _sent_on(case):
+        return _("The case has been dispatched; it can no longer be merged.")
+    return None
+
+
+def _not_followed(case, target, now):
+    # N4: a lead stays a lead; its merged cases would be left following a
+    # case that follows another.
+    following = getattr(case, "following", None)
+    if following is None:
+        following = Case.objects.filter(merged_into_id=case.pk).exists()
+    if following:
+        return _("Other cases are merged into this one: undo those merges first.")
+    return None
+
+
+def _lead_undispatched(case, target, now):
+    # N4: undo before the lead is dispatched; after it, the merged cases
+    # are part of the lead's handling.
+    lead = case.merged_into
+    if (
+        lead is None
+        or lead.state not in (CaseState.SCREENING, CaseState.DISPATCHING)
+        or _sent_on(lead)
+    ):
+        return _("The lead case has been dispatched; the merge can no longer be undone.")
     return None
 
 
@@ -130,6 +169,9 @@ def _handled_by_units(case, target, now):
 
 CONDITIONS: dict[str, Check] = {
     "not_dispatched": _not_dispatched,
+    "undispatched": _undispatched,
+    "not_followed": _not_followed,
+    "lead_undispatched": _lead_undispatched,
     "classified": _classified,
     "repeat_answered_enough": _repeat_answered_enough,
     "held_by_district": _held_by_district,

@@ -18,6 +18,9 @@ PUBLIC_STATUS = {
     "reviewing": gettext_lazy("reply being reviewed"),
     "approved": gettext_lazy("reply being reviewed"),
     "closed": gettext_lazy("answered"),
+    # N4: handled with the other reports of the same matter; the result
+    # comes to this requester too.
+    "merged": gettext_lazy("being handled together with other reports of the same matter"),
 }
 
 # The deadlines a caller may be told: when the reply is due.

@@ -86,3 +86,72 @@ def timely_reply_count(case) -> int:
         if replies.exists() and not late.exists():
             count += 1
     return count
+
+
+# N4: requests about one matter come from different people in their own
+# words ("五四路水管爆了", "自来水管破裂，路面积水"), so they share fewer words
+# than one person repeating themselves; the place and the category weigh in.
+MATTER_SIMILARITY = 0.2
+SAME_PLACE = 0.5
+# The merge window is this many early-warning windows either side of the
+# case (N10's cluster_window_hours, 2 hours by default: a day in all), so a
+# matter reported through the evening is still one matter next morning.
+MERGE_WINDOWS = 6
+# The most cases a candidate search reads: one statement, whatever comes of it.
+CANDIDATES_READ = 200
+
+
+def same_place(a: str, b: str) -> bool:
+    """Locations naming the same place: most of the shorter one's words
+    ("鼓楼区", "五四路") are in the other."""
+    wa, wb = words(a), words(b)
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / min(len(wa), len(wb)) >= SAME_PLACE
+
+
+def matter_score(case, other) -> float | None:
+    """How likely `other` is about the same matter as `case` (N4), or None
+    when it is not: similar words, or the same place and category."""
+    text = similarity(case.content, other.content)
+    place = same_place(case.location, other.location)
+    category = case.category_id is not None and case.category_id == other.category_id
+    if text < MATTER_SIMILARITY and not (place and category):
+        return None
+    return text + (0.5 if place else 0.0) + (0.25 if category else 0.0)
+
+
+def merge_candidates(case, limit: int = 50) -> list:
+    """N4: the open cases a bureau could merge into `case` (or `case` into):
+    received near it, not yet dispatched nor merged, and about the same
+    matter (matter_score), best first. One statement, with the requesters."""
+    from datetime import timedelta
+
+    from django.db.models import Exists, OuterRef
+
+    from .models import Assignment, Case
+
+    window = timedelta(hours=case.policy.cluster_window_hours * MERGE_WINDOWS)
+    rows = (
+        Case.objects.filter(
+            state__in=("screening", "dispatching"),
+            received_at__gte=case.received_at - window,
+            received_at__lte=case.received_at + window,
+        )
+        .exclude(pk=case.pk)
+        .exclude(Exists(Assignment.objects.filter(case_id=OuterRef("pk"))))
+        .exclude(Exists(Case.objects.filter(merged_into_id=OuterRef("pk"))))
+        .select_related("requester")
+        .order_by("-received_at")[:CANDIDATES_READ]
+    )
+    from .actions.merging import handling_mode_of, modes_clash
+
+    mode = handling_mode_of(case)
+    scored = [
+        (score, c)
+        for c in rows
+        if not modes_clash(mode, handling_mode_of(c))
+        and (score := matter_score(case, c)) is not None
+    ]
+    scored.sort(key=lambda sc: (-sc[0], sc[1].received_at))
+    return [c for _score, c in scored[:limit]]

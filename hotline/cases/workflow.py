@@ -29,6 +29,7 @@ class CaseState(StrEnum):
     REVIEWING = "reviewing"  # every part has a reply in review or approved
     APPROVED = "approved"  # every part's reply approved; the result can go out (R9)
     CLOSED = "closed"  # result sent, and published unless R9 says otherwise
+    MERGED = "merged"  # merged into a lead case, which it follows (N4)
 
 
 # A case in one of these states takes no more action.
@@ -123,8 +124,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         "answer_directly", "case", (), C.CLOSED, Role.AGENT, Where.SERVICE_CENTER, ("N3", "R5")
     ),
     # Screening at the city bureau
+    # N4: a lead answers for the cases merged into it; they are taken out
+    # first, each then refused or declined on its own.
     Transition(
-        "refuse", "case", (C.SCREENING,), C.REFUSED, Role.DISPATCHER, Where.CITY_BUREAU, ("R3",)
+        "refuse",
+        "case",
+        (C.SCREENING,),
+        C.REFUSED,
+        Role.DISPATCHER,
+        Where.CITY_BUREAU,
+        ("R3",),
+        requires=("not_followed",),
     ),
     Transition(
         "decline_repeat",
@@ -134,7 +144,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.DISPATCHER,
         Where.CITY_BUREAU,
         ("R8.5", "D7"),
-        requires=("repeat_answered_enough",),
+        requires=("repeat_answered_enough", "not_followed"),
     ),
     Transition(
         "accept",
@@ -163,6 +173,28 @@ TRANSITIONS: tuple[Transition, ...] = (
         Where.CITY_BUREAU,
         ("R4", "R6"),
         requires=("not_dispatched",),
+    ),
+    # N4: the city bureau merges cases about one matter into a lead case
+    # before the lead is dispatched, and may undo it until then.
+    Transition(
+        "merge",
+        "case",
+        (C.SCREENING, C.DISPATCHING),
+        C.MERGED,
+        Role.DISPATCHER,
+        Where.CITY_BUREAU,
+        ("N4",),
+        requires=("undispatched", "not_followed"),
+    ),
+    Transition(
+        "unmerge",
+        "case",
+        (C.MERGED,),
+        None,
+        Role.DISPATCHER,
+        Where.CITY_BUREAU,
+        ("N4",),
+        requires=("lead_undispatched",),
     ),
     # Dispatch (R4, R7) and the district's request to take a case back (R8.3b, D4)
     Transition(
@@ -361,6 +393,10 @@ EVERY_ASSIGNMENT = tuple(s.value for s in AssignmentState if s != AssignmentStat
 MOVES: dict[str, tuple[Move, ...]] = {
     "register": (Move("case", (), (C.SCREENING,)),),  # forwarded as it is registered
     "accept": (Move("part", (), (P.AWAITING_DISPATCH,)),),
+    # back to where it was: screening, or dispatching once accepted (N4)
+    "unmerge": (Move("case", (C.MERGED,), (C.SCREENING, C.DISPATCHING)),),
+    # N4: the lead's result closes every case merged into it
+    "close": (Move("case", (C.MERGED,), (C.CLOSED,)),),
     "dispatch": (
         Move("part", (), (P.AWAITING_DISPATCH,)),  # the further parts of a split (R8.7)
         Move("assignment", (), (A.RECEIVED,)),

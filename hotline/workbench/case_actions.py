@@ -120,6 +120,27 @@ SPECS = [
             actor=u, case=c, mode=d["mode"], reason=d["reason"], expected_version=_v(d)
         ),
     ),
+    Spec(
+        "merge",
+        _("Merge into another case"),
+        "case",
+        f.MergeForm,
+        lambda u, c, d: verbs.merge_cases(
+            actor=u,
+            lead=Case.objects.filter(number=d["lead"].strip().upper()).first(),
+            cases=[c],
+            expected_versions={c.pk: _v(d)},
+        ),
+        "secondary",
+    ),
+    Spec(
+        "unmerge",
+        _("Undo the merge"),
+        "case",
+        f.EmptyForm,
+        lambda u, c, d: verbs.unmerge_case(actor=u, case=c, expected_version=_v(d)),
+        "secondary",
+    ),
     Spec("dispatch", _("Dispatch"), "part", f.EmptyForm, None),  # see views.dispatch
     Spec(
         "request_take_back",

@@ -131,6 +131,16 @@ def request_type_field(**kwargs) -> forms.ModelChoiceField:
     )
 
 
+class MergeForm(VersionedForm):
+    # N4: this case follows the lead named here.
+    lead = forms.CharField(label=_("Lead case number"), max_length=20)
+
+
+class MergeHereForm(VersionedForm):
+    # N4: the cases chosen among the candidates, merged into this one.
+    cases = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
+
+
 class RetypeForm(VersionedForm):
     request_type = request_type_field()
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<casenumber:number>/print/", views.case_print, name="case-print"),
     path("cases/<casenumber:number>/dispatch/<int:part_id>/", views.dispatch, name="dispatch"),
     path("cases/<casenumber:number>/screen/", views.screen, name="screen"),
+    path("cases/<casenumber:number>/merge/", views.merge_here, name="merge-here"),
     path(
         "cases/<casenumber:number>/act/<str:action>/<str:target_kind>/<int:target_id>/",
         views.act,

@@ -24,8 +24,9 @@ from django.views.decorators.http import require_POST
 
 from hotline.calendar.services import database_calendar, unconfirmed_years
 from hotline.cases import actions as verbs
-from hotline.cases import filters
+from hotline.cases import filters, preconditions
 from hotline.cases.actions import RequesterDetails
+from hotline.cases.actions.merging import merged_requests
 from hotline.cases.errors import CaseChanged, InvalidInput, NotAllowed, WorkflowError, WrongState
 from hotline.cases.labels import STATE_LABELS
 from hotline.cases.models import Category, Channel, InternalReason
@@ -33,7 +34,13 @@ from hotline.cases.numbers import case_number
 from hotline.cases.privacy import FULL_REQUESTER_ROLES, text_for
 from hotline.cases.progress import progress as case_progress
 from hotline.cases.progress import reply_due
-from hotline.cases.repeats import SIMILARITY, find_likely_repeats, normalise_phone, similarity
+from hotline.cases.repeats import (
+    SIMILARITY,
+    find_likely_repeats,
+    merge_candidates,
+    normalise_phone,
+    similarity,
+)
 from hotline.cases.reply_templates import (
     KEEPERS,
     delete_reply_template,
@@ -58,7 +65,14 @@ from hotline.supervision.rules import supervises
 
 from . import case_actions
 from .countdown import countdown
-from .forms import IntakeForm, PlanForm, ReplyTemplateForm, ScreeningForm, VersionedForm
+from .forms import (
+    IntakeForm,
+    MergeHereForm,
+    PlanForm,
+    ReplyTemplateForm,
+    ScreeningForm,
+    VersionedForm,
+)
 from .models import IntakeSubmission
 from .queues import PAGE, tasks
 
@@ -269,11 +283,70 @@ def _detail_context(request, case, acting, failed=None):
         "repeats": find_likely_repeats(case) if case.flag_repeat else [],
         "facts": case_actions.screening_facts(case) if case.state == CaseState.SCREENING else {},
         "state_label": _state_label(case.state),
+        **_merging(case, acting),
         # N2: an approved reply may be proposed as an article by its own
         # unit's handlers and leaders, and by the city bureau's reviewers.
         "propose_unit_id": acting.unit.pk if acting.role in KEEPERS else None,
         "propose_any": acting.role == Role.REVIEWER and acting.unit.pk == verbs.city_bureau().pk,
     }
+
+
+def _may_lead(case, acting) -> bool:
+    """N4: the city bureau's dispatcher may merge other cases into this one
+    while it is not yet dispatched nor merged itself."""
+    return (
+        acting.role == Role.DISPATCHER
+        and acting.unit.pk == verbs.city_bureau().pk
+        and case.state in (CaseState.SCREENING, CaseState.DISPATCHING)
+        # A lead may already have followers: only a dispatch ends merging.
+        and preconditions.CONDITIONS["undispatched"](case, case, timezone.now()) is None
+    )
+
+
+def _merging(case, acting) -> dict:
+    """N4: the cases merged into this one, each requester's words as the
+    role may read them; the lead this one follows; and, for the city
+    dispatcher, the cases about the same matter to merge into it."""
+    followers = [(c, text_for(c, acting.role)) for c in merged_requests(case)]
+    candidates = []
+    if _may_lead(case, acting):
+        candidates = [(c, text_for(c, acting.role)) for c in merge_candidates(case)]
+    return {
+        "followers": followers,
+        "lead": case.merged_into if case.merged_into_id else None,
+        "merge_candidates": candidates,
+        "merge_form": MergeHereForm(initial={"expected_version": case.version}),
+    }
+
+
+@login_required
+@require_POST
+def merge_here(request, number):
+    """N4: merge the chosen candidates into this case, in one action."""
+    acting, case = _visible_case(request, number)
+    if not _may_lead(case, acting):
+        raise Http404
+    form = MergeHereForm(request.POST)
+    chosen = request.POST.getlist("cases")
+    if not form.is_valid():
+        return _fail(request, case, acting, InvalidInput(_("Reload the page and try again.")))
+    cases = list(visible_cases(acting.unit, acting.role).filter(number__in=chosen[:200]))
+    done, status = _carried_out(
+        request,
+        case,
+        lambda: verbs.merge_cases(
+            actor=request.user,
+            lead=case,
+            cases=cases,
+            expected_version=form.cleaned_data["expected_version"],
+        ),
+        _("Merged into this case."),
+    )
+    if done:
+        return done
+    case.refresh_from_db()
+    context = _detail_context(request, case, acting)
+    return render(request, "workbench/case_detail.html", context, status=status)
 
 
 def _cited_version(pk):
@@ -653,6 +726,8 @@ def screen(request, number):
         "workbench/screen.html",
         {
             **_planning_context(case, bureau, plans, count, True, suggested, acting, catalogue),
+            **_merging(case, acting),
+            "full_requester": acting.role in FULL_REQUESTER_ROLES,
             "form": form,
             "district_warning": warning,
             "district_warned": warned,

@@ -30,6 +30,7 @@ from .handling import (
     send_back_draft,
 )
 from .intake import answer_directly, forward_case, register_case, submit_online
+from .merging import merge_cases, unmerge_case
 from .returns import (
     decide_return,
     decide_take_back,
@@ -81,6 +82,7 @@ __all__ = [
     "instruct_assignment",
     "is_publishable",
     "lapse_take_back",
+    "merge_cases",
     "rate_case",
     "read_assignment",
     "record_coordination",
@@ -97,4 +99,5 @@ __all__ = [
     "screen_case",
     "send_back_draft",
     "submit_online",
+    "unmerge_case",
 ]

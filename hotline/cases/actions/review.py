@@ -2,7 +2,8 @@
 result goes back through the original channel."""
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case as Choose
+from django.db.models import Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from ..models import (
     Assignment,
     Case,
     Clock,
+    Event,
     HandlingMode,
     Part,
     Reply,
@@ -221,7 +223,10 @@ def close_case(
     the original channel and, unless R9 says otherwise, is published."""
     bureau = _require_city_bureau(actor, "close")
     case, approved = _lock_rows_with_case(
-        _approved_replies(case.pk),
+        # N4: whether cases follow this one, read in the same statement.
+        _approved_replies(case.pk).annotate(
+            followed=Exists(Case.objects.filter(merged_into_id=OuterRef("assignment__case_id")))
+        ),
         case.pk,
         expected_version,
         case_path="assignment__case",
@@ -238,4 +243,49 @@ def close_case(
     _save(case, "state", "result", "closed_at", "published")
     tell_requester(case, Message.Kind.RESULT, result=case.result, rating_url=rating_url(case))
     _event(case, "close", actor, bureau, now, published=case.published)
+    if approved and approved[0].followed:
+        _close_followers(case, actor, bureau, now)
     return case
+
+
+def _close_followers(lead: Case, actor: User, bureau, now) -> None:
+    """N4: every case merged into `lead` is closed with its result, under
+    the lead's handling mode; each is published only if its own requester
+    allowed it (R9, D8), and each requester is told through their own
+    channel with their own rating link (D9)."""
+    followers = list(
+        Case.objects.select_for_update(of=("self",))
+        .filter(merged_into=lead, state=C.MERGED)
+        .select_related("requester")
+    )
+    for follower in followers:
+        workflow.moved("close", "case", follower.state, C.CLOSED)
+    Case.objects.filter(pk__in=[f.pk for f in followers]).update(
+        state=C.CLOSED,
+        result=lead.result,
+        closed_at=now,
+        handling_mode=lead.handling_mode,
+        internal_reason=lead.internal_reason,
+        published=Choose(When(disclosure_allowed=True, then=Value(lead.published)), default=False),
+        version=F("version") + 1,
+    )
+    for follower in followers:
+        follower.state, follower.result, follower.closed_at = C.CLOSED, lead.result, now
+        tell_requester(
+            follower, Message.Kind.RESULT, result=lead.result, rating_url=rating_url(follower)
+        )
+    Event.objects.bulk_create(
+        [
+            _event(
+                f,
+                "close",
+                actor,
+                bureau,
+                now,
+                save=False,
+                lead=lead.number,
+                published=lead.published and f.disclosure_allowed,
+            )
+            for f in followers
+        ]
+    )

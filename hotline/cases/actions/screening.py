@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -95,9 +95,10 @@ def refuse_case(
     through the original channel, and for an emergency (R3(8)) told to call
     an emergency line at once."""
     case, bureau = _screening("refuse", actor, case.pk, expected_version)
+    now = timezone.now()
+    preconditions.require("refuse", case, case, now)
     if reason not in RefusalReason.values:
         raise InvalidInput(_("Choose one of the nine reasons for refusing."), field="reason")
-    now = timezone.now()
     case.state = workflow.moved("refuse", "case", case.state, C.REFUSED)
     case.refusal_reason = reason
     _save(case, "state", "refusal_reason")
@@ -147,11 +148,32 @@ def classify_case(
 ) -> Case:
     """R4, R6: public or internal handling, before the first dispatch."""
     bureau = _require_city_bureau(actor, "classify")
+    # N4: whether a case merged into this one is bound to the other
+    # handling, read with the parts.
+    other = HandlingMode.INTERNAL if mode == HandlingMode.PUBLIC else HandlingMode.PUBLIC
+    bound_otherwise = Q(handling_mode=other)
+    if other == HandlingMode.INTERNAL:
+        bound_otherwise |= Q(handling_mode=HandlingMode.UNDECIDED, disclosure_allowed=False)
     case, parts = _lock_rows_with_case(
-        preconditions.parts_as_dispatch_sees_them(case.pk), case.pk, expected_version, with_case=()
+        preconditions.parts_as_dispatch_sees_them(case.pk).annotate(
+            followers_clash=Exists(
+                Case.objects.filter(bound_otherwise, merged_into_id=OuterRef("case_id"))
+            )
+        ),
+        case.pk,
+        expected_version,
+        with_case=(),
     )
     case.parts_seen = parts
     _check("classify", case.state)
+    if parts and parts[0].followers_clash:
+        raise InvalidInput(
+            _(
+                "A case merged into this one is bound to the other handling mode: "
+                "undo that merge first (internal and public handling never mix)."
+            ),
+            field="mode",
+        )
     preconditions.require("classify", case, case, timezone.now())
     if mode == HandlingMode.PUBLIC:
         if not case.disclosure_allowed:

@@ -213,6 +213,12 @@ PAGES = [
         ["parts"],
         SCREEN,
     ),
+    Page(
+        "merge-here",
+        lambda d, w: f"/cases/{_one(d, w.screening, path_words)}/merge/",
+        [],
+        ["expected_version", "cases"],
+    ),
     Page("act", _act_path, [], _act_fields()),
     Page("article-list", lambda d, w: "/knowledge/", ["show"]),
     Page("article-new", lambda d, w: "/knowledge/new/", [], ARTICLE),

@@ -38,6 +38,8 @@ def sample(form: type) -> dict:
         f.ClassifyForm: {"mode": "public", "reason": None},
         # N1: another type than the one every case here is registered with
         f.RetypeForm: {"request_type": request_type("report")},
+        # N4: a lead no case has; the verb checks the case first
+        f.MergeForm: {"lead": "FZ0000000000000"},
         f.ReasonForm: {"reason": TEXT, "suggested_unit": None},
         f.DecideForm: {"note": ""},
         f.ObjectionDecisionForm: {"note": "", "next_unit": None, "next_co": []},  # N6
