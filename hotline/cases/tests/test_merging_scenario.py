@@ -52,20 +52,22 @@ def report(flow, i: int, how: str) -> Case:
     )
 
 
-def burst_main(flow, clock) -> list[Case]:
+def burst_main(flow, clock, a_minute_later=None) -> list[Case]:
     """The forty requests, merged into the first, dispatched, handled,
-    reviewed and closed; the figures' side of the scenario runs it too
-    (hotline/supervision/tests/test_merging_figures.py: the cases app
-    never imports supervision)."""
+    reviewed and closed; the figures' and the early warning's side of the
+    scenario run it too (hotline/supervision/tests/test_merging_figures.py:
+    the cases app never imports supervision). `a_minute_later(n)` runs a
+    minute after the n-th request, as the worker's every-minute job does."""
     cases = []
     for i, how in enumerate(CHANNELS):
         # 40 requests from 08:00 to 09:57, one every three minutes.
         minutes = 3 * i
         clock(f"2026-11-26 {8 + minutes // 60:02d}:{minutes % 60:02d}")
         cases.append(report(flow, i, how))
-    # N10 (early warning, built in another part of issue 18): the warning
-    # about this cluster, raised within a minute of the tenth request, is
-    # asserted here.
+        if a_minute_later is not None:
+            minutes += 1
+            clock(f"2026-11-26 {8 + minutes // 60:02d}:{minutes % 60:02d}")
+            a_minute_later(i + 1)
 
     clock("2026-11-26 10:05")
     lead, *others = cases
