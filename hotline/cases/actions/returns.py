@@ -1,6 +1,8 @@
 """Returns and take-backs (R8.3a, R8.3b, D3, D4): a unit returns a case outside
 its duties; a district bureau asks the city bureau to take one back."""
 
+from dataclasses import replace
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +39,14 @@ from .common import (
     city_bureau,
 )
 from .handling import _lock_assignment, _unit_action, _unit_event
-from .screening import PartPlan, _carry_out_plan, _check_plan, _lock_part, _tell_internal
+from .screening import (
+    PartPlan,
+    _carry_out_plan,
+    _check_plan,
+    _lock_part,
+    _tell_internal,
+    catalogue_check,
+)
 
 # R8.3b, D4: a district bureau asks the city to take a part back -----------
 
@@ -268,6 +277,11 @@ def decide_return(
         _check_plan(case, bureau, plan)
     now = timezone.now()
     request = assignment.return_requests.get(decision=ReturnRequest.Decision.PENDING)
+    if plan is not None:
+        # N6: the objection accepted is why the part leaves the unit the
+        # catalogue names; the dispatch records it as its reason (N5).
+        plan = replace(plan, against_catalogue=plan.against_catalogue or note or request.reason)
+        catalogue = catalogue_check(case, bureau, plan)
     _decide(request, withdraw, actor, now, note)
     _meet(now, assignment=assignment, kind=Clock.Kind.OBJECTION_DECISION)
     part = assignment.part
@@ -301,7 +315,7 @@ def decide_return(
             part.state = workflow.moved("decide_return", "part", part.state, P.AWAITING_DISPATCH)
             if plan is not None:
                 handling = _carry_out_plan(
-                    case, part, plan, actor, bureau, now, case.working_calendar()
+                    case, part, plan, actor, bureau, now, case.working_calendar(), catalogue
                 )
             else:
                 part.save(update_fields=["state"])
