@@ -363,12 +363,9 @@ def _write(rows: list[_Row], *, actor: User, file_name: str, policy_on, now: dat
         ],
         batch_size=BATCH,
     )
+    # The unit that handled it sees it; the city bureau sees every case.
     Involvement.objects.bulk_create(
-        [
-            Involvement(case=case, unit=unit)
-            for row, case in zip(rows, cases, strict=True)
-            for unit in {bureau, row.unit}
-        ],
+        [Involvement(case=case, unit=row.unit) for row, case in zip(rows, cases, strict=True)],
         batch_size=BATCH,
     )
     Event.objects.bulk_create(
