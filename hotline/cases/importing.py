@@ -385,11 +385,12 @@ def _write(rows: list[_Row], *, actor: User, file_name: str, policy_on, now: dat
     touch(*{r.received_at for r in rows})
 
 
-def import_cases(source, *, actor: User, file_name: str) -> Report:
+def import_cases(source, *, actor: User, file_name: str, progress=None) -> Report:
     """An administrator imports a file of historical cases (.csv or .xlsx,
     by its name): every good row becomes a closed case, every bad one is
     reported. Batches are committed as they go, so a long import that
-    stops keeps what it wrote; each row's event names the file and row."""
+    stops keeps what it wrote; each row's event names the file and row.
+    `progress(report)` is called after each batch."""
     if not is_administrator(actor):
         raise NotAllowed(_("Only an administrator may import historical cases."))
     report = Report()
@@ -407,6 +408,8 @@ def import_cases(source, *, actor: User, file_name: str) -> Report:
             _write(batch, actor=actor, file_name=file_name, policy_on=policy_on, now=now)
             report.imported += len(batch)
             batch = []
+            if progress is not None:
+                progress(report)
     if batch:
         _write(batch, actor=actor, file_name=file_name, policy_on=policy_on, now=now)
         report.imported += len(batch)

@@ -174,3 +174,12 @@ def test_the_screening_screen_offers_the_history_s_units(trained, flow):
     assert 'data-testid="learned-suggestions"' in page
     assert "按历史件推荐" in page
     assert "福州市水利局" in page.split('data-testid="learned-suggestions"')[1][:2000]
+
+
+def test_the_screening_screen_shows_no_history_before_a_model(flow):
+    case = flow.phone_case(content="门口河道水质发黑发臭", location="晋安区")
+    client = Client()
+    client.force_login(flow.city_dispatcher)
+    page = client.get(f"/cases/{case.number}/screen/")
+    assert page.status_code == 200
+    assert 'data-testid="learned-suggestions"' not in page.content.decode()

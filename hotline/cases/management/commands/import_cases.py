@@ -6,6 +6,8 @@ from hotline.cases.errors import WorkflowError
 from hotline.cases.importing import COLUMNS, import_cases
 from hotline.organisation.models import Role, User
 
+EVERY = 100_000  # rows between progress lines on a long import
+
 
 def _administrator() -> User | None:
     return (
@@ -32,9 +34,16 @@ class Command(BaseCommand):
         actor = User.objects.filter(username=user).first() if user else _administrator()
         if actor is None:
             raise CommandError("Nobody to import as: give --user.")
+
+        def progress(report):
+            if report.imported % EVERY == 0:
+                self.stderr.write(f"  {report.imported} imported, {len(report.rejected)} rejected")
+
         try:
             with open(file, "rb") as source:
-                report = import_cases(source, actor=actor, file_name=Path(file).name)
+                report = import_cases(
+                    source, actor=actor, file_name=Path(file).name, progress=progress
+                )
         except OSError as error:
             raise CommandError(str(error)) from None
         except WorkflowError as error:
