@@ -11,6 +11,7 @@ from . import (
     endpoints_catalogue,  # noqa: F401  (adds the dispatch catalogue's read to the router)
     endpoints_early_warnings,  # noqa: F401  (adds the early warnings, N10)
     endpoints_knowledge,  # noqa: F401  (adds the knowledge base's reads to the router)
+    endpoints_suggestions,  # noqa: F401  (adds the dispatch suggestions to the router)
     endpoints_supervision,  # noqa: F401  (adds its reads and the excuse to the router)
     problems,
 )
@@ -37,6 +38,8 @@ ERRORS = {
 }
 READ_ERRORS = ("400", "401", "403", "404", "422")
 CASE_OUT = "#/components/schemas/CaseOut"
+# POSTs that only read (a long text in the body): no Idempotency-Key, no case back.
+READS_BY_POST = ("suggest",)
 
 
 class HotlineAPI(NinjaAPI):
@@ -52,13 +55,14 @@ class HotlineAPI(NinjaAPI):
                 # ninja keys responses by int; the document's keys are strings.
                 responses = {str(k): v for k, v in operation.get("responses", {}).items()}
                 operation["responses"] = responses
-                codes = READ_ERRORS if method == "get" else tuple(ERRORS)
+                reads = method == "get" or operation["operationId"] in READS_BY_POST
+                codes = READ_ERRORS if reads else tuple(ERRORS)
                 for code in codes:
                     responses[code] = {
                         "description": ERRORS[code],
                         "content": {problems.MEDIA_TYPE: {"schema": problem}},
                     }
-                if method == "post":
+                if method == "post" and operation["operationId"] not in READS_BY_POST:
                     _document_post(operation, register=operation["operationId"] == "register")
         return schema
 

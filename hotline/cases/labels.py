@@ -35,6 +35,7 @@ EVENT_LABELS = {
     "forward": _("forwarded to the city bureau"),
     "submit_online": _("submitted online"),
     "answer_directly": _("answered directly from the knowledge base"),
+    "import": _("imported from the earlier system"),
     "refuse": _("refused"),
     "decline_repeat": _("declined as a repeat"),
     # Not "accepted": that word is also a return request's answer (已同意),

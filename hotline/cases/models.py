@@ -649,3 +649,23 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("events are history and cannot be deleted")
+
+
+class SuggestionModel(models.Model):
+    """A dispatch-suggestion model trained on closed cases
+    (hotline.cases.learning), stored where every web process can load it;
+    the newest is the one in use."""
+
+    trained_at = models.DateTimeField(_("trained at"), db_index=True)
+    cases = models.PositiveIntegerField(_("cases learned from"))
+    seconds = models.FloatField(_("training seconds"))
+    metadata = models.JSONField(_("details"), default=dict, blank=True)
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+        verbose_name = _("suggestion model")
+        verbose_name_plural = _("suggestion models")
+
+    def __str__(self):
+        return f"{self.trained_at:%Y-%m-%d %H:%M} ({self.cases})"

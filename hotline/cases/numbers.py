@@ -33,6 +33,16 @@ def next_number(received_at: datetime) -> str:
     return f"{settings.HOTLINE_CASE_PREFIX}{day:%Y%m%d}{_take(day):05d}"
 
 
+def numbers_for_day(day, count: int) -> list[str]:
+    """`count` numbers of one local day at once, for an import of cases
+    received that day: one statement moves the day's counter by `count`."""
+    last = _take(day, count)
+    return [
+        f"{settings.HOTLINE_CASE_PREFIX}{day:%Y%m%d}{n:05d}"
+        for n in range(last - count + 1, last + 1)
+    ]
+
+
 def case_number(text: str) -> str | None:
     """The case number `text` is, however typed: any case, full-width
     digits, spaces or dashes, with or without the prefix; else None."""
@@ -45,23 +55,24 @@ def case_number(text: str) -> str | None:
     return None
 
 
-def _take(day) -> int:
+def _take(day, count: int = 1) -> int:
     table = CaseNumberCounter._meta.db_table
     sql = (
-        f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
-        f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+        f"INSERT INTO {table} (day, last) VALUES (%s, %s) "
+        f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + %s RETURNING last"
     )
+    params = [day, count, count]
     if connection.vendor != "postgresql":
-        return _run(connection, sql, [day])
+        return _run(connection, sql, params)
     with _lock:
         try:
-            return _run(_numbering(), sql, [day])
+            return _run(_numbering(), sql, params)
         except DatabaseError:
             # The connection dropped since it was last used (a database
             # restart): once more on a new one; a second failure is the
             # caller's, and its registration fails.
             close_numbering()
-            return _run(_numbering(), sql, [day])
+            return _run(_numbering(), sql, params)
 
 
 def _run(on, sql: str, params: list) -> int:

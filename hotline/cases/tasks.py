@@ -38,3 +38,17 @@ def catch_up_clocks(*args):
 def morning_summary():
     """08:00 Fuzhou time: what each unit has due on the next working day."""
     return clocks.daily_summary()
+
+
+TRAINING = run_alone("train-suggestions")
+
+
+@db_periodic_task(crontab(hour="2", minute="30"), retries=1, retry_delay=600)
+def train_suggestions_nightly():
+    """02:30, when no one is dispatching: the dispatch suggestions learn the
+    day's closed cases. Returns how many cases it learned from."""
+    from .suggestions import train_suggestions  # scikit-learn: loaded by the job only
+
+    with TRAINING:
+        row = train_suggestions()
+        return row.cases if row else 0

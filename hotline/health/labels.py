@@ -8,6 +8,9 @@ def label(name: str) -> str:
         "hotline.cases.tasks.watch_clocks": _("deadline watch"),
         "hotline.cases.tasks.watch_clocks_now": _("deadline watch at worker start"),
         "hotline.cases.tasks.morning_summary": _("morning summary of deadlines"),
+        "hotline.cases.tasks.train_suggestions_nightly": _(
+            "nightly training of dispatch suggestions"
+        ),
         "hotline.supervision.tasks.propose_warnings_nightly": _("nightly warning proposals"),
         "hotline.knowledge.tasks.flag_article_reviews": _("knowledge base review dates"),
         "hotline.notifications.tasks.deliver_message": _("message delivery"),

@@ -48,6 +48,7 @@ from hotline.cases.reply_templates import (
     save_reply_template,
     templates_for,
 )
+from hotline.cases.suggestions import suggest
 from hotline.cases.visibility import progress_cases, visible_cases
 from hotline.cases.workflow import CaseState
 from hotline.catalogue.suggestions import suggest_from_catalogue
@@ -731,8 +732,17 @@ def screen(request, number):
             "form": form,
             "district_warning": warning,
             "district_warned": warned,
+            "learned": _learned(case, bureau),
         },
         status=status,
+    )
+
+
+def _learned(case, bureau):
+    """What the city's closed cases suggest for this one: the bureau's own
+    units only, as it may dispatch to no other."""
+    return suggest(
+        case.content, case.location, units=Unit.objects.filter(parent=bureau, is_active=True)
     )
 
 
