@@ -9,8 +9,6 @@ with its part, its unit's assignment and its reply, and an `import` event
 naming the file. Nobody is told anything: an imported case is history, so
 no message is queued and no clock runs."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -43,6 +41,7 @@ from .publication import mask_for
 from .repeats import normalise_phone
 from .request_types import REQUEST_TYPES, UNSTATED
 from .search import index_text
+from .sheets import cell_text, csv_rows, named_rows, workbook_rows
 from .workflow import AssignmentState, CaseState, PartState
 
 # The headings an old system's export may use for each column.
@@ -105,23 +104,15 @@ class _Row:
     channel: str
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _moment(value, heading: str) -> datetime | None:
-    if value is None or _text(value) == "":
+    if value is None or cell_text(value) == "":
         return None
     if isinstance(value, datetime):
         moment = value
     elif hasattr(value, "year"):  # a date cell
         moment = datetime.combine(value, time(0, 0))
     else:
-        found = MOMENT.fullmatch(_text(value))
+        found = MOMENT.fullmatch(cell_text(value))
         try:
             moment = datetime(*(int(p or 0) for p in found.groups())) if found else None
         except ValueError:
@@ -129,61 +120,14 @@ def _moment(value, heading: str) -> datetime | None:
         if moment is None:
             raise InvalidInput(
                 _("%(heading)s “%(value)s” is not a time (write it as 2024-03-05 14:30).")
-                % {"heading": heading, "value": _text(value)}
+                % {"heading": heading, "value": cell_text(value)}
             )
     return timezone.make_aware(moment, SHANGHAI) if timezone.is_naive(moment) else moment
 
 
-def _workbook_rows(source):
-    from openpyxl import load_workbook  # a large package: loaded for an import only
-
-    try:
-        sheet = load_workbook(source, read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InvalidInput(_("This is not a spreadsheet that can be read (.xlsx).")) from None
-    yield from sheet.iter_rows(values_only=True)
-
-
-def _csv_rows(source):
-    data = source.read()
-    for encoding in ("utf-8-sig", "gb18030"):  # old Chinese systems export in GB18030
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InvalidInput(_("This file is neither UTF-8 nor GB18030 text."))
-    yield from csv.reader(io.StringIO(text, newline=""))
-
-
 def _rows(source, name: str):
-    """The named columns of every row under the heading, numbered as the
-    file numbers them."""
-    rows = _workbook_rows(source) if name.lower().endswith(".xlsx") else _csv_rows(source)
-    headings, header_row = [], 0
-    for header_row, cells in enumerate(rows, start=1):  # noqa: B007 (read after the loop)
-        headings = [_text(c) for c in cells]
-        if any(headings):
-            break
-    if not any(headings):
-        raise InvalidInput(_("The file is empty."))
-    positions = {}
-    for column, names in COLUMNS.items():
-        for i, heading in enumerate(headings):
-            if heading in names or heading.lower() in names:
-                positions[column] = i
-                break
-    missing = [COLUMNS[c][0] for c in REQUIRED if c not in positions]
-    if missing:
-        raise InvalidInput(
-            _("The file has no column %(columns)s.") % {"columns": "、".join(missing)}
-        )
-    for number, cells in enumerate(rows, start=header_row + 1):
-        cells = list(cells)
-        if not any(_text(c) for c in cells):
-            continue
-        yield number, {c: cells[i] if i < len(cells) else None for c, i in positions.items()}
+    rows = workbook_rows(source) if name.lower().endswith(".xlsx") else csv_rows(source)
+    return named_rows(rows, COLUMNS, REQUIRED)
 
 
 class _Lookup:
@@ -229,24 +173,24 @@ def _checked(number: int, cells: dict, lookup: _Lookup, now: datetime) -> _Row:
     closed_at = _moment(cells.get("closed_at"), "办结时间") or received_at
     if closed_at < received_at:
         raise InvalidInput(_("The case cannot be closed before it was received."))
-    content = _text(cells.get("content"))
+    content = cell_text(cells.get("content"))
     if not content:
         raise InvalidInput(_("The content (诉求内容) is missing."))
-    reply = _text(cells.get("reply"))
+    reply = cell_text(cells.get("reply"))
     if not reply:
         raise InvalidInput(_("The reply (答复) is missing."))
-    location = _text(cells.get("location"))
+    location = cell_text(cells.get("location"))
     if len(location) > Case._meta.get_field("location").max_length:
         raise InvalidInput(_("The location is too long."))
-    phone_given = _text(cells.get("phone"))
+    phone_given = cell_text(cells.get("phone"))
     phone = normalise_phone(phone_given)
     if phone_given and not phone:
         raise InvalidInput(_("This phone number is not valid."))
-    channel_given = _text(cells.get("channel"))
+    channel_given = cell_text(cells.get("channel"))
     channel = CHANNELS.get(channel_given or Channel.PHONE)
     if channel is None:
         raise InvalidInput(_("No channel is called “%(name)s”.") % {"name": channel_given})
-    name = _text(cells.get("name"))
+    name = cell_text(cells.get("name"))
     if len(name) > Requester._meta.get_field("name").max_length:
         raise InvalidInput(_("The name is too long."))
     return _Row(
@@ -255,8 +199,8 @@ def _checked(number: int, cells: dict, lookup: _Lookup, now: datetime) -> _Row:
         closed_at=closed_at,
         content=content,
         location=location,
-        category=lookup.category(_text(cells.get("category"))),
-        unit=lookup.unit(_text(cells.get("unit"))),
+        category=lookup.category(cell_text(cells.get("category"))),
+        unit=lookup.unit(cell_text(cells.get("unit"))),
         reply=reply,
         phone=phone,
         name=name,

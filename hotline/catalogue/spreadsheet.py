@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hotline.cases.errors import InvalidInput, WorkflowError
 from hotline.cases.models import Category
+from hotline.cases.sheets import cell_text, named_rows, workbook_rows
 from hotline.organisation.models import District, Unit, User
 from hotline.organisation.naming import aliases_of, short_district_name
 
@@ -45,14 +46,6 @@ class Report:
     version: CatalogueVersion | None = None
     imported: list[CatalogueEntry] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
 
 
 def _category(name: str) -> Category:
@@ -88,9 +81,9 @@ def _unit(name: str, district: District | None) -> Unit:
 
 def entry_text(cells: dict) -> EntryText:
     """One row as an entry: 责任单位 alone, or 牵头单位 with 协办单位."""
-    district = _district(_text(cells.get("district")))
-    sole, lead = _text(cells.get("unit")), _text(cells.get("lead"))
-    co = [n for n in aliases_of(_text(cells.get("co"))) if n]
+    district = _district(cell_text(cells.get("district")))
+    sole, lead = cell_text(cells.get("unit")), cell_text(cells.get("lead"))
+    co = [n for n in aliases_of(cell_text(cells.get("co"))) if n]
     if sole and (lead or co):
         raise InvalidInput(
             _(
@@ -103,49 +96,21 @@ def entry_text(cells: dict) -> EntryText:
     if lead and not co:
         raise InvalidInput(_("A lead unit (牵头单位) needs its co-handling units (协办单位)."))
     return EntryText(
-        category=_category(_text(cells.get("category"))),
-        sub_matter=_text(cells.get("sub_matter")),
-        keywords=_text(cells.get("keywords")),
+        category=_category(cell_text(cells.get("category"))),
+        sub_matter=cell_text(cells.get("sub_matter")),
+        keywords=cell_text(cells.get("keywords")),
         district=district,
-        street=_text(cells.get("street")),
+        street=cell_text(cells.get("street")),
         unit=_unit(sole or lead, district),
         co=tuple(_unit(name, district) for name in co),
     )
 
 
 def _rows(source):
-    """The header's columns and the rows under it, numbered as in Excel."""
-    from openpyxl import load_workbook  # a large package: loaded for an import only
-
-    try:
-        sheet = load_workbook(source, read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InvalidInput(
-            _("This is not a spreadsheet that can be read (.xlsx)."), field="file"
-        ) from None
-    rows = sheet.iter_rows(values_only=True)
-    header_row, headings = 0, []
-    for header_row, cells in enumerate(rows, start=1):  # noqa: B007 (read after the loop)
-        headings = [_text(c) for c in cells]
-        if any(headings):
-            break
-    if not any(headings):
-        raise InvalidInput(_("The spreadsheet is empty."), field="file")
-    missing = [h for h in REQUIRED_COLUMNS if h not in headings]
-    if missing:
-        raise InvalidInput(
-            _("The spreadsheet has no column %(columns)s.") % {"columns": "、".join(missing)},
-            field="file",
-        )
-    positions = {COLUMNS[h]: i for i, h in enumerate(headings) if h in COLUMNS}
-    for row_number, cells in enumerate(rows, start=header_row + 1):
-        cells = list(cells)
-        if not any(_text(c) for c in cells):
-            continue
-        yield (
-            row_number,
-            {name: cells[i] if i < len(cells) else None for name, i in positions.items()},
-        )
+    """The named columns of every row under the heading, numbered as in Excel."""
+    columns = {name: (heading,) for heading, name in COLUMNS.items()}
+    required = tuple(COLUMNS[heading] for heading in REQUIRED_COLUMNS)
+    return named_rows(workbook_rows(source), columns, required)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hotline.cases.errors import InvalidInput, WorkflowError
 from hotline.cases.models import Category
+from hotline.cases.sheets import cell_text, named_rows, workbook_rows
 from hotline.organisation.models import Unit, User
 
 from .actions import ArticleText, default_review_by, import_article
@@ -47,23 +48,15 @@ class Report:
     rejected: list[Rejected] = field(default_factory=list)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _date(value, heading: str) -> date | None:
-    if value is None or _text(value) == "":
+    if value is None or cell_text(value) == "":
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     # NFKC: dates typed with a Chinese input method (２０２６－１２－０１).
-    found = DATE.fullmatch(unicodedata.normalize("NFKC", _text(value)))
+    found = DATE.fullmatch(unicodedata.normalize("NFKC", cell_text(value)))
     if found:
         try:
             return date(*(int(part) for part in found.groups()))
@@ -71,7 +64,7 @@ def _date(value, heading: str) -> date | None:
             pass
     raise InvalidInput(
         _("%(heading)s “%(value)s” is not a date (write it as 2026-12-31).")
-        % {"heading": heading, "value": _text(value)}
+        % {"heading": heading, "value": cell_text(value)}
     )
 
 
@@ -97,38 +90,10 @@ def _category(name: str) -> Category | None:
 
 
 def _rows(source):
-    """The header's columns and the rows under it, numbered as in Excel."""
-    from openpyxl import load_workbook  # a large package: loaded for an import only
-
-    try:
-        sheet = load_workbook(source, read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InvalidInput(
-            _("This is not a spreadsheet that can be read (.xlsx)."), field="file"
-        ) from None
-    rows = sheet.iter_rows(values_only=True)
-    header_row, headings = 0, []
-    for header_row, cells in enumerate(rows, start=1):  # noqa: B007 (read after the loop)
-        headings = [_text(c) for c in cells]
-        if any(headings):
-            break
-    if not any(headings):
-        raise InvalidInput(_("The spreadsheet is empty."), field="file")
-    missing = [h for h in REQUIRED_COLUMNS if h not in headings]
-    if missing:
-        raise InvalidInput(
-            _("The spreadsheet has no column %(columns)s.") % {"columns": "、".join(missing)},
-            field="file",
-        )
-    positions = {COLUMNS[h]: i for i, h in enumerate(headings) if h in COLUMNS}
-    for row_number, cells in enumerate(rows, start=header_row + 1):
-        cells = list(cells)
-        if not any(_text(c) for c in cells):
-            continue
-        yield (
-            row_number,
-            {name: cells[i] if i < len(cells) else None for name, i in positions.items()},
-        )
+    """The named columns of every row under the heading, numbered as in Excel."""
+    columns = {name: (heading,) for heading, name in COLUMNS.items()}
+    required = tuple(COLUMNS[heading] for heading in REQUIRED_COLUMNS)
+    return named_rows(workbook_rows(source), columns, required)
 
 
 def import_workbook(
@@ -143,11 +108,11 @@ def import_workbook(
         try:
             effective_on = _date(cells.get("effective_on"), "生效日期") or today
             text = ArticleText(
-                title=_text(cells.get("title")),
-                question=_text(cells.get("question")),
-                answer=_text(cells.get("answer")),
-                keywords=_text(cells.get("keywords")),
-                category=_category(_text(cells.get("category"))),
+                title=cell_text(cells.get("title")),
+                question=cell_text(cells.get("question")),
+                answer=cell_text(cells.get("answer")),
+                keywords=cell_text(cells.get("keywords")),
+                category=_category(cell_text(cells.get("category"))),
                 effective_on=effective_on,
                 review_by=_date(cells.get("review_by"), "复核日期")
                 or default_review_by(effective_on),
@@ -155,7 +120,7 @@ def import_workbook(
             with transaction.atomic():
                 version = import_article(
                     actor=actor,
-                    unit=_unit(_text(cells.get("unit")), unit),
+                    unit=_unit(cell_text(cells.get("unit")), unit),
                     text=text,
                     publish=publish,
                 )
