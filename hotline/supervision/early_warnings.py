@@ -75,17 +75,21 @@ def may_act(user: User) -> bool:
     return user.is_active and any(u.pk == user.pk for u in recipients())
 
 
+# What the job reads of a case, in Seen's order.
+SEEN = (
+    "id",
+    "content",
+    "location",
+    "category_id",
+    "received_at",
+    "policy_id",
+    "requester__phone",
+    "requester__id_number",
+)
+
+
 def _read(since: datetime, until: datetime) -> list[Seen]:
-    rows = Case.objects.filter(received_at__gt=since, received_at__lte=until).values_list(
-        "id",
-        "content",
-        "location",
-        "category_id",
-        "received_at",
-        "policy_id",
-        "requester__phone",
-        "requester__id_number",
-    )
+    rows = Case.objects.filter(received_at__gt=since, received_at__lte=until).values_list(*SEEN)
     return [Seen(*row) for row in rows]
 
 
@@ -255,16 +259,7 @@ def _repeat_askers(seen: list[Seen], policies, current) -> list:
         Case.objects.filter(who)
         .exclude(pk__in=[s.id for s in seen])
         .order_by("-received_at")
-        .values_list(
-            "id",
-            "content",
-            "location",
-            "category_id",
-            "received_at",
-            "policy_id",
-            "requester__phone",
-            "requester__id_number",
-        )[: 200 * len(identities)]
+        .values_list(*SEEN)[: 200 * len(identities)]
     ):
         s = Seen(*row)
         earlier[_identity(s)].append(s)
