@@ -49,7 +49,8 @@ screenshots: install
 	@fc-list :lang=zh family 2>/dev/null | grep -q . || \
 		{ echo "Screenshots need a Chinese font: apt-get install fonts-noto-cjk"; exit 1; }
 	HOTLINE_SCREENSHOTS=docs/screenshots HOTLINE_HUEY_IMMEDIATE=1 $(BIN)/pytest -q \
-		hotline/workbench/tests/test_browser.py hotline/portal/tests/test_portal_browser.py
+		hotline/workbench/tests/test_browser.py hotline/workbench/tests/test_browser_intake.py \
+		hotline/portal/tests/test_portal_browser.py hotline/portal/tests/test_knowledge_browser.py
 
 rules: install
 	$(BIN)/python scripts/rule_coverage.py
