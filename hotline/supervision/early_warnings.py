@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hotline.cases.masking import fold_text
 from hotline.cases.models import Case, Category
 from hotline.cases.repeats import SIMILARITY, normalise_phone, similarity, words
 from hotline.notifications.outbox import notify
@@ -221,9 +222,13 @@ def raise_early_warnings(now: datetime | None = None) -> Report:
     pending += _repeat_askers(seen, policies, current)
 
     # Watch words: one warning per case, naming the words it contains.
-    watch = list(WatchWord.objects.filter(is_active=True).values_list("word", flat=True))
+    watch = [
+        (w, _spelled(w))
+        for w in WatchWord.objects.filter(is_active=True).values_list("word", flat=True)
+    ]
     for s in seen:
-        found = [w for w in watch if w and w in s.content]
+        content = _spelled(s.content)
+        found = [w for w, spelled in watch if spelled and spelled in content]
         if found and s.id not in existing[K.WATCH_WORD]:
             pending.append((K.WATCH_WORD, [s], "、".join(found), {"key": f"watch:{s.id}"}))
 
@@ -234,6 +239,12 @@ def raise_early_warnings(now: datetime | None = None) -> Report:
         elif grown is False:
             report.raised += 1
     return report
+
+
+def _spelled(text: str) -> str:
+    """A text as a watch word is looked for in it: full-width forms, case,
+    invisible characters and spaces make no difference (ＰＸ is px, 跳 楼 is 跳楼)."""
+    return "".join(fold_text(text).split())
 
 
 def _repeat_askers(seen: list[Seen], policies, current) -> list:

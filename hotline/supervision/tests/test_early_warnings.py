@@ -197,3 +197,20 @@ def test_forty_calls_about_one_burst_main_in_two_hours_are_one_warning_N10(flow,
     assert raised_after == threshold
     (warning,) = EarlyWarning.objects.filter(kind="cluster")
     assert warning.cases.count() == 40
+
+
+def test_a_watch_word_is_found_however_its_characters_are_written_N10(flow, clock, person):
+    # Full-width letters, a zero-width space, upper case, a space between
+    # the characters: the same word to a reader, so the same watch word.
+    clock("2026-11-26 10:00")
+    keep_watch_word(actor=person("city_supervisor"), word="PX项目")
+    keep_watch_word(actor=person("city_supervisor"), word="跳楼")
+    written = [
+        flow.phone_case(content="坚决反对建设ＰＸ项目！"),
+        flow.phone_case(content="反对px项目落户本区"),
+        flow.phone_case(content="再拖欠工资就去跳\u200b楼"),
+        flow.phone_case(content="再不解决就跳 楼"),
+    ]
+    raise_early_warnings()
+    warned = set(EarlyWarning.objects.filter(kind="watch_word").values_list("cases", flat=True))
+    assert warned == {c.pk for c in written}
