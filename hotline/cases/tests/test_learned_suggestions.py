@@ -183,3 +183,18 @@ def test_the_screening_screen_shows_no_history_before_a_model(flow):
     page = client.get(f"/cases/{case.number}/screen/")
     assert page.status_code == 200
     assert 'data-testid="learned-suggestions"' not in page.content.decode()
+
+
+def test_a_corrupted_model_suggests_nothing_instead_of_failing_the_screen(flow, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(suggestions, "_loaded", None)  # another test's model, same id
+
+    SuggestionModel.objects.create(
+        trained_at=timezone.now(), cases=1, seconds=0, metadata={}, data=b"not a model"
+    )
+    case = flow.phone_case(content="门口河道水质发黑发臭", location="晋安区")
+    assert not suggestions.suggest("河道发臭", "鼓楼区")
+    client = Client()
+    client.force_login(flow.city_dispatcher)
+    assert client.get(f"/cases/{case.number}/screen/").status_code == 200
