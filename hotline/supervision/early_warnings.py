@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from hotline.cases.masking import fold_text
 from hotline.cases.models import Case, Category
+from hotline.cases.publication import mask_for
 from hotline.cases.repeats import SIMILARITY, normalise_phone, similarity, words
 from hotline.notifications.outbox import notify
 from hotline.organisation.models import District, Role, RoleGrant, Unit, User
@@ -31,6 +32,9 @@ from hotline.policy.models import Policy
 from .models import EarlyWarning, WatchWord
 
 K = EarlyWarning.Kind
+
+# Besides the phone and the ID number: what masking a request hides (D8).
+REQUESTER_DETAILS = ("requester__name", "requester__email", "requester__address")
 
 # A word found in more than this share of the window's cases (路, 小区…)
 # says nothing about which matter a case is about.
@@ -49,6 +53,9 @@ class Seen:
     policy_id: int
     phone: str
     id_number: str
+    name: str = ""
+    email: str = ""
+    address: str = ""
     district_id: int | None = None
     words: frozenset = field(default_factory=frozenset)
     place: frozenset = field(default_factory=frozenset)
@@ -86,6 +93,7 @@ def _read(since: datetime, until: datetime) -> list[Seen]:
         "policy_id",
         "requester__phone",
         "requester__id_number",
+        *REQUESTER_DETAILS,
     )
     return [Seen(*row) for row in rows]
 
@@ -162,10 +170,18 @@ def _masked_phone(s: Seen) -> str:
     return _("caller ending %(tail)s") % {"tail": phone[-4:]} if phone else _("the same person")
 
 
+def _masked(s: Seen, text: str) -> str:
+    """`text` of the request `s` as masked roles read it (D8): the efficiency
+    office's supervisors see a warning's words and notice."""
+    return mask_for(s)(text)
+
+
 def _matter_words(cases: list[Seen], categories, districts) -> str:
     newest = max(cases, key=lambda s: s.received_at)
     parts = [categories.get(newest.category_id, ""), districts.get(newest.district_id, "")]
-    place = newest.location or "、".join(sorted(newest.words, key=lambda w: (-len(w), w))[:3])
+    place = _masked(newest, newest.location) or "、".join(
+        sorted(words(_masked(newest, newest.content)), key=lambda w: (-len(w), w))[:3]
+    )
     parts.append(place)
     return " · ".join(p for p in parts if p)[:300]
 
@@ -275,6 +291,7 @@ def _repeat_askers(seen: list[Seen], policies, current) -> list:
             "policy_id",
             "requester__phone",
             "requester__id_number",
+            *REQUESTER_DETAILS,
         )[: 200 * len(identities)]
     ):
         s = Seen(*row)
@@ -296,7 +313,7 @@ def _repeat_askers(seen: list[Seen], policies, current) -> list:
                     (
                         K.REPEAT_ASKER,
                         same,
-                        f"{_masked_phone(newest)} · {newest.content[:40]}",
+                        f"{_masked_phone(newest)} · {_masked(newest, newest.content)[:40]}",
                         {"category_id": newest.category_id},
                     )
                 )
