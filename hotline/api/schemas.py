@@ -378,7 +378,7 @@ class RegisterIn(Schema):
 
 
 class MergeIn(Versioned):
-    cases: list[str] = Field(
+    cases: list[Annotated[str, Field(max_length=30, pattern=NO_NUL)]] = Field(
         ...,
         min_length=1,
         max_length=200,

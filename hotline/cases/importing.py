@@ -71,6 +71,7 @@ CHANNELS = {
     **{c.value: c.value for c in Channel},
 }
 BATCH = 2_000
+EARLIEST_YEAR = 1900
 MOMENT = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[\sT]+(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?)?"
@@ -117,11 +118,12 @@ def _moment(value, heading: str) -> datetime | None:
             moment = datetime(*(int(p or 0) for p in found.groups())) if found else None
         except ValueError:
             moment = None
-        if moment is None:
-            raise InvalidInput(
-                _("%(heading)s “%(value)s” is not a time (write it as 2024-03-05 14:30).")
-                % {"heading": heading, "value": cell_text(value)}
-            )
+    # Year 1 is a date to Python but not once in UTC: no hotline's history.
+    if moment is None or moment.year < EARLIEST_YEAR:
+        raise InvalidInput(
+            _("%(heading)s “%(value)s” is not a time (write it as 2024-03-05 14:30).")
+            % {"heading": heading, "value": cell_text(value)}
+        )
     return timezone.make_aware(moment, SHANGHAI) if timezone.is_naive(moment) else moment
 
 
@@ -342,19 +344,62 @@ def import_cases(source, *, actor: User, file_name: str, progress=None) -> Repor
     policy_on = _policies()
     now = timezone.now()
     batch: list[_Row] = []
+    rows_seen: dict[int, int] = {}  # a row's key's hash -> its row number
+
+    def write():
+        fresh = _not_imported_yet(batch, report)
+        if fresh:
+            _write(fresh, actor=actor, file_name=file_name, policy_on=policy_on, now=now)
+        report.imported += len(fresh)
+
     for number, cells in _rows(source, file_name):
         try:
-            batch.append(_checked(number, cells, lookup, now))
+            row = _checked(number, cells, lookup, now)
         except WorkflowError as error:
             report.rejected.append(Rejected(number, error.message))
             continue
+        earlier = rows_seen.setdefault(hash(_key(row)), number)
+        if earlier != number:
+            report.rejected.append(
+                Rejected(number, _("This row repeats row %(row)s.") % {"row": earlier})
+            )
+            continue
+        batch.append(row)
         if len(batch) == BATCH:
-            _write(batch, actor=actor, file_name=file_name, policy_on=policy_on, now=now)
-            report.imported += len(batch)
+            write()
             batch = []
             if progress is not None:
                 progress(report)
     if batch:
-        _write(batch, actor=actor, file_name=file_name, policy_on=policy_on, now=now)
-        report.imported += len(batch)
+        write()
+    report.rejected.sort(key=lambda r: r.row)
     return report
+
+
+def _key(row: _Row) -> tuple:
+    """What makes two rows one request: the time, the words and the number."""
+    return (row.received_at, row.content, row.phone)
+
+
+def _not_imported_yet(batch: list[_Row], report: Report) -> list[_Row]:
+    """The batch's rows not in the database already (an import run again
+    after it stopped, or the same file twice); the others reported."""
+    there = {
+        (received_at, content, phone or ""): number
+        for received_at, content, phone, number in Case.objects.filter(
+            received_at__in={r.received_at for r in batch}
+        ).values_list("received_at", "content", "requester__phone", "number")
+    }
+    fresh = []
+    for row in batch:
+        number = there.get(_key(row))
+        if number is None:
+            fresh.append(row)
+        else:
+            report.rejected.append(
+                Rejected(
+                    row.number,
+                    _("This row was imported already, as case %(number)s.") % {"number": number},
+                )
+            )
+    return fresh

@@ -164,6 +164,12 @@ def _handled_by_units(case, target, now):
         return _(
             "This case was answered directly from the knowledge base; there is no handling to redo."
         )
+    # N4: a merged case was handled as its lead; it has no reply of its own.
+    if case.merged_into_id is not None:
+        return _(
+            "This case was merged into %(lead)s and handled with it; there is no handling "
+            "of its own to redo."
+        ) % {"lead": case.merged_into.number}
     return None
 
 

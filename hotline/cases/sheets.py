@@ -13,12 +13,13 @@ from .errors import InvalidInput
 
 
 def cell_text(value) -> str:
-    """A cell as text: nothing is "", a whole number read as 3.0 is "3"."""
+    """A cell as text: nothing is "", a whole number read as 3.0 is "3"; the
+    stray NULs of old exports, which no text column takes, are dropped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()
 
 
 def workbook_rows(source) -> Iterator[tuple]:

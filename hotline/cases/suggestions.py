@@ -4,6 +4,7 @@ train_suggestions`, stored as a SuggestionModel row, loaded by each process
 and loaded again when a newer one has been trained. The learning itself is
 hotline.cases.learning (pure)."""
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -26,7 +27,8 @@ TOP = 3
 DEPTH = 50
 
 _lock = threading.Lock()
-_loaded: tuple[int, learning.Model] | None = None
+_loaded: tuple[int, learning.Model | None] | None = None
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,12 @@ def current_model() -> learning.Model | None:
             data = SuggestionModel.objects.filter(pk=newest).values_list("data", flat=True).first()
             if data is None:  # deleted meanwhile by a newer training
                 return _loaded[1] if _loaded else None
-            _loaded = (newest, learning.loads(bytes(data)))
+            try:
+                model = learning.loads(bytes(data))
+            except Exception:  # a damaged row: no suggestions, not a failed screen
+                logger.exception("Suggestion model %s cannot be loaded", newest)
+                model = None
+            _loaded = (newest, model)
         return _loaded[1]
 
 

@@ -20,7 +20,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hotline.cases.masking import fold_text
 from hotline.cases.models import Case, Category
+from hotline.cases.publication import mask_for
 from hotline.cases.repeats import SIMILARITY, normalise_phone, similarity, words
 from hotline.notifications.outbox import notify
 from hotline.organisation.models import District, Role, RoleGrant, Unit, User
@@ -30,6 +32,9 @@ from hotline.policy.models import Policy
 from .models import EarlyWarning, WatchWord
 
 K = EarlyWarning.Kind
+
+# Besides the phone and the ID number: what masking a request hides (D8).
+REQUESTER_DETAILS = ("requester__name", "requester__email", "requester__address")
 
 # A word found in more than this share of the window's cases (路, 小区…)
 # says nothing about which matter a case is about.
@@ -48,6 +53,9 @@ class Seen:
     policy_id: int
     phone: str
     id_number: str
+    name: str = ""
+    email: str = ""
+    address: str = ""
     district_id: int | None = None
     words: frozenset = field(default_factory=frozenset)
     place: frozenset = field(default_factory=frozenset)
@@ -89,7 +97,9 @@ SEEN = (
 
 
 def _read(since: datetime, until: datetime) -> list[Seen]:
-    rows = Case.objects.filter(received_at__gt=since, received_at__lte=until).values_list(*SEEN)
+    rows = Case.objects.filter(received_at__gt=since, received_at__lte=until).values_list(
+        *SEEN, *REQUESTER_DETAILS
+    )
     return [Seen(*row) for row in rows]
 
 
@@ -165,10 +175,18 @@ def _masked_phone(s: Seen) -> str:
     return _("caller ending %(tail)s") % {"tail": phone[-4:]} if phone else _("the same person")
 
 
+def _masked(s: Seen, text: str) -> str:
+    """`text` of the request `s` as masked roles read it (D8): the efficiency
+    office's supervisors see a warning's words and notice."""
+    return mask_for(s)(text)
+
+
 def _matter_words(cases: list[Seen], categories, districts) -> str:
     newest = max(cases, key=lambda s: s.received_at)
     parts = [categories.get(newest.category_id, ""), districts.get(newest.district_id, "")]
-    place = newest.location or "、".join(sorted(newest.words, key=lambda w: (-len(w), w))[:3])
+    place = _masked(newest, newest.location) or "、".join(
+        sorted(words(_masked(newest, newest.content)), key=lambda w: (-len(w), w))[:3]
+    )
     parts.append(place)
     return " · ".join(p for p in parts if p)[:300]
 
@@ -225,9 +243,13 @@ def raise_early_warnings(now: datetime | None = None) -> Report:
     pending += _repeat_askers(seen, policies, current)
 
     # Watch words: one warning per case, naming the words it contains.
-    watch = list(WatchWord.objects.filter(is_active=True).values_list("word", flat=True))
+    watch = [
+        (w, _spelled(w))
+        for w in WatchWord.objects.filter(is_active=True).values_list("word", flat=True)
+    ]
     for s in seen:
-        found = [w for w in watch if w and w in s.content]
+        content = _spelled(s.content)
+        found = [w for w, spelled in watch if spelled and spelled in content]
         if found and s.id not in existing[K.WATCH_WORD]:
             pending.append((K.WATCH_WORD, [s], "、".join(found), {"key": f"watch:{s.id}"}))
 
@@ -238,6 +260,12 @@ def raise_early_warnings(now: datetime | None = None) -> Report:
         elif grown is False:
             report.raised += 1
     return report
+
+
+def _spelled(text: str) -> str:
+    """A text as a watch word is looked for in it: full-width forms, case,
+    invisible characters and spaces make no difference (ＰＸ is px, 跳 楼 is 跳楼)."""
+    return "".join(fold_text(text).split())
 
 
 def _repeat_askers(seen: list[Seen], policies, current) -> list:
@@ -259,7 +287,7 @@ def _repeat_askers(seen: list[Seen], policies, current) -> list:
         Case.objects.filter(who)
         .exclude(pk__in=[s.id for s in seen])
         .order_by("-received_at")
-        .values_list(*SEEN)[: 200 * len(identities)]
+        .values_list(*SEEN, *REQUESTER_DETAILS)[: 200 * len(identities)]
     ):
         s = Seen(*row)
         earlier[_identity(s)].append(s)
@@ -280,7 +308,7 @@ def _repeat_askers(seen: list[Seen], policies, current) -> list:
                     (
                         K.REPEAT_ASKER,
                         same,
-                        f"{_masked_phone(newest)} · {newest.content[:40]}",
+                        f"{_masked_phone(newest)} · {_masked(newest, newest.content)[:40]}",
                         {"category_id": newest.category_id},
                     )
                 )

@@ -59,3 +59,19 @@ def test_merging_needs_its_token_scope_N4(db, clock, api_as, flow):
         f"/cases/{lead.number}/merge", {"expected_version": lead.version, "cases": [other.number]}
     )
     assert refused.status_code == 403
+
+
+def test_the_merged_cases_numbers_are_checked_like_a_case_number_N4(db, clock, api_as, flow):
+    # PostgreSQL refuses a NUL in a query's text: unchecked, it was a 500.
+    from django.test import Client
+
+    document = Client().get("/api/v1/openapi.json").json()
+    items = document["components"]["schemas"]["MergeIn"]["properties"]["cases"]["items"]
+    assert items.get("pattern") and items.get("maxLength") == 30
+    clock("2026-11-26 10:00")
+    lead = _burst(flow, 1)
+    dispatcher = api_as("city_dispatcher", CITY_BUREAU, ["merge"])
+    refused = dispatcher.post(
+        f"/cases/{lead.number}/merge", {"expected_version": lead.version, "cases": ["FZ\x00"]}
+    )
+    assert refused.status_code == 422, refused.content

@@ -274,6 +274,13 @@ def decide_return(
             )
         if plan.district_bureau is not None:
             raise InvalidInput(_("Name a unit, or a lead unit with co-handlers."), field="parts")
+        # N6: the objection accepted, the case is not the objecting unit's.
+        if assignment.unit_id in {u.pk for u in (plan.sole, plan.lead, *plan.co) if u}:
+            raise InvalidInput(
+                _("The objection of %(unit)s is accepted: name other units to handle the case.")
+                % {"unit": assignment.unit.name},
+                field="parts",
+            )
         _check_plan(case, bureau, plan)
     now = timezone.now()
     request = assignment.return_requests.get(decision=ReturnRequest.Decision.PENDING)

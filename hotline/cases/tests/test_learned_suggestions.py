@@ -183,3 +183,48 @@ def test_the_screening_screen_shows_no_history_before_a_model(flow):
     page = client.get(f"/cases/{case.number}/screen/")
     assert page.status_code == 200
     assert 'data-testid="learned-suggestions"' not in page.content.decode()
+
+
+def test_a_corrupted_model_suggests_nothing_instead_of_failing_the_screen(flow, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(suggestions, "_loaded", None)  # another test's model, same id
+
+    SuggestionModel.objects.create(
+        trained_at=timezone.now(), cases=1, seconds=0, metadata={}, data=b"not a model"
+    )
+    case = flow.phone_case(content="门口河道水质发黑发臭", location="晋安区")
+    assert not suggestions.suggest("河道发臭", "鼓楼区")
+    client = Client()
+    client.force_login(flow.city_dispatcher)
+    assert client.get(f"/cases/{case.number}/screen/").status_code == 200
+
+
+def test_an_import_reports_a_time_out_of_range_instead_of_failing(db):
+    data = (
+        HEADING + "0001-01-01 00:00,内容,,CG,城管委,答复,,,,\n"
+        "2025-03-01 09:30,路灯不亮,,CG,城管委,已修复。,,,,\n"
+    ).encode("utf-8")
+    report = import_cases(io.BytesIO(data), actor=admin(), file_name="old.csv")
+    assert report.imported == 1
+    assert [r.row for r in report.rejected] == [2] and "0001-01-01" in report.rejected[0].reason
+
+
+def test_an_import_keeps_no_nul_character_the_database_would_refuse(db):
+    data = (HEADING + "2025-03-01 09:30,路灯\x00不亮,,CG,城管委,已\x00修复。,,,,\n").encode()
+    assert import_cases(io.BytesIO(data), actor=admin(), file_name="old.csv").imported == 1
+    case = Case.objects.get()
+    assert case.content == "路灯不亮" and case.result == "已修复。"
+
+
+def test_a_row_imported_already_is_reported_not_imported_twice(db):
+    """A stopped import run again, or a file with a row twice: the figures
+    would count the same request twice."""
+    row = "2025-03-01 09:30,温泉路路灯不亮,,CG,城管委,已修复。,13800000001,,,\n"
+    data = (HEADING + row + row).encode("utf-8")
+    first = import_cases(io.BytesIO(data), actor=admin(), file_name="old.csv")
+    assert first.imported == 1 and [r.row for r in first.rejected] == [3]
+    again = import_cases(io.BytesIO(data), actor=admin(), file_name="old.csv")
+    assert again.imported == 0 and [r.row for r in again.rejected] == [2, 3]
+    assert Case.objects.count() == 1
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in r.reason) for r in again.rejected)

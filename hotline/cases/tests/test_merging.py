@@ -212,3 +212,20 @@ def test_a_lead_is_not_refused_over_the_cases_merged_into_it_N4(flow, clock):
     actions.unmerge_case(actor=flow.city_dispatcher, case=fresh(other))
     actions.refuse_case(actor=flow.city_dispatcher, case=fresh(lead), reason=9)
     assert fresh(lead).state == "refused"
+
+
+def test_a_merged_case_is_not_reopened_on_its_own_without_handling_to_redo_N4(flow, clock):
+    # A merged case has no parts of its own: reopening it alone left it
+    # "handling" with nothing for any unit to handle, for ever.
+    clock("2026-11-26 10:00")
+    lead, other = burst(flow, 1), burst(flow, 2)
+    merge(flow, lead, other)
+    assignment = flow.to(lead, CGW)
+    flow.handle(assignment)
+    flow.review(assignment.part)
+    flow.close(lead)
+    actions.rate_case(case=fresh(other), satisfaction="dissatisfied", comment="没修好")
+    with pytest.raises(WrongState) as refused:
+        actions.reopen_for_redo(actor=flow.city_reviewer, case=fresh(other), reasons="未解决")
+    assert lead.number in refused.value.message
+    assert fresh(other).state == "closed"

@@ -122,3 +122,23 @@ def test_next_units_only_with_a_withdrawal_N6(flow, clock):
         )
     first.refresh_from_db()
     assert first.state == "return_requested"
+
+
+def test_an_accepted_objection_does_not_send_the_case_back_to_the_objecting_unit_N6(flow, clock):
+    # Accepting the objection is deciding the case is not that unit's:
+    # dispatching it straight back in the same decision contradicts it.
+    clock("2026-11-26 10:00")
+    first = flow.to(flow.phone_case(), CGW)
+    actions.return_assignment(actor=staff(CGW, "handler"), assignment=first, reason="非本单位")
+    for plan in (PartPlan(sole=unit(CGW)), PartPlan(lead=unit(SJ), co=(unit(CGW),))):
+        with pytest.raises(InvalidInput) as refused:
+            actions.decide_return(
+                actor=flow.city_dispatcher,
+                assignment=first,
+                withdraw=True,
+                note="同意退回",
+                plan=plan,
+            )
+        assert CGW in refused.value.message
+    first.refresh_from_db()
+    assert first.state == "return_requested"

@@ -197,3 +197,37 @@ def test_forty_calls_about_one_burst_main_in_two_hours_are_one_warning_N10(flow,
     assert raised_after == threshold
     (warning,) = EarlyWarning.objects.filter(kind="cluster")
     assert warning.cases.count() == 40
+
+
+def test_a_watch_word_is_found_however_its_characters_are_written_N10(flow, clock, person):
+    # Full-width letters, a zero-width space, upper case, a space between
+    # the characters: the same word to a reader, so the same watch word.
+    clock("2026-11-26 10:00")
+    keep_watch_word(actor=person("city_supervisor"), word="PX项目")
+    keep_watch_word(actor=person("city_supervisor"), word="跳楼")
+    written = [
+        flow.phone_case(content="坚决反对建设ＰＸ项目！"),
+        flow.phone_case(content="反对px项目落户本区"),
+        flow.phone_case(content="再拖欠工资就去跳\u200b楼"),
+        flow.phone_case(content="再不解决就跳 楼"),
+    ]
+    raise_early_warnings()
+    warned = set(EarlyWarning.objects.filter(kind="watch_word").values_list("cases", flat=True))
+    assert warned == {c.pk for c in written}
+
+
+def test_a_warning_names_no_requester_it_is_about_N10(flow, clock):
+    """The efficiency office's supervisors see requesters masked (D8): a
+    warning's words, on its pages and in its notice, quote the request
+    masked as well."""
+    same = RequesterDetails(name="王小五", phone="13905911111", address="鼓楼区温泉路18号")
+    content = "我是王小五，住温泉路18号，身份证350102199001011234，楼下烧烤店油烟扰民。"
+    for day in range(3):
+        clock(f"2026-11-{20 + day * 2:02d} 10:00")
+        flow.phone_case(content=content, requester=same, location="鼓楼区温泉路18号")
+    raise_early_warnings()
+    warning = EarlyWarning.objects.get(kind="repeat_asker")
+    told = StaffNotification.objects.values_list("text", flat=True)
+    for text in (warning.about, *told):
+        assert "小五" not in text and "350102199001011234" not in text
+        assert "18号" not in text
