@@ -418,6 +418,9 @@ MOVES: dict[str, tuple[Move, ...]] = {
     "reopen": (
         Move("part", (P.APPROVED,), (P.REDO,)),
         Move("assignment", (A.DONE,), (A.REDO,)),
+        # N4: a redo of the lead takes its result back from the cases merged
+        # into it, which follow it again
+        Move("case", (C.CLOSED,), (C.MERGED,)),
     ),
 }
 

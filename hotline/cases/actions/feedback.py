@@ -1,6 +1,7 @@
 """Escalation, rating and redo (R8.8, D9)."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from ..errors import InvalidInput, WrongState
 from ..models import (
     Case,
     Escalation,
+    Event,
 )
 from ..workflow import AssignmentState as A
 from ..workflow import CaseState as C
@@ -164,4 +166,40 @@ def reopen_for_redo(
     case.satisfaction, case.rating_comment, case.rated_at = "", "", None
     _save(case, "state", "published", "satisfaction", "rating_comment", "rated_at")
     _event(case, "reopen", actor, bureau, now, reasons=reasons, previous_rating=previous)
+    _reopen_followers(case, actor, bureau, now)
     return case
+
+
+def _reopen_followers(lead: Case, actor: User, bureau: Unit, now) -> None:
+    """N4: the cases merged into a lead follow it into its redo: their
+    result is taken back, unpublished, and each requester rates the new one
+    when the lead's new result closes them again."""
+    followers = list(
+        Case.objects.filter(merged_into=lead, state=C.CLOSED).values_list("pk", "rated_at")
+    )
+    if not followers:
+        return
+    for _pk, _rated in followers:
+        workflow.moved("reopen", "case", C.CLOSED, C.MERGED)
+    touch(*(rated for _pk, rated in followers))
+    Case.objects.filter(pk__in=[pk for pk, _rated in followers]).update(
+        state=C.MERGED,
+        published=False,
+        satisfaction="",
+        rating_comment="",
+        rated_at=None,
+        version=F("version") + 1,
+    )
+    Event.objects.bulk_create(
+        [
+            Event(
+                case_id=pk,
+                action="reopen",
+                actor=actor,
+                actor_unit=bureau,
+                at=now,
+                details={"lead": lead.number},
+            )
+            for pk, _rated in followers
+        ]
+    )

@@ -64,6 +64,38 @@ def test_the_lead_is_dispatched_handled_and_replied_once_for_all_N4(flow, clock)
     assert fresh(other).satisfaction == "satisfied" and fresh(lead).satisfaction == ""
 
 
+def test_a_redo_of_the_lead_takes_the_merged_results_back_and_sends_the_new_one_N4_D9(
+    flow, clock
+):
+    """The lead's requester is dissatisfied and the bureau reopens it: the
+    cases merged into it follow it again (unpublished, their ratings of the
+    old result cleared), and the new result closes them and reaches each of
+    their requesters, who rate it on their own."""
+    clock("2026-11-26 10:00")
+    lead, other = burst(flow, 1), burst(flow, 2)
+    merge(flow, lead, other)
+    assignment = flow.to(lead, CGW)
+    clock("2026-11-27 10:00")
+    flow.handle(assignment, reply="已抢修水管。")
+    flow.review(assignment.part)
+    flow.close(lead)
+    actions.rate_case(case=fresh(other), satisfaction="satisfied")
+    actions.rate_case(case=fresh(lead), satisfaction="dissatisfied", comment="还在漏水")
+    actions.reopen_for_redo(actor=flow.city_reviewer, case=fresh(lead), reasons="仍漏水")
+    other = fresh(other)
+    assert (other.state, other.published, other.satisfaction) == ("merged", False, "")
+    assert other.events.filter(action="reopen", details__lead=lead.number).exists()
+
+    flow.reply(assignment, "已更换整段水管，不再漏水。")
+    flow.review(assignment.part)
+    flow.close(fresh(lead))
+    other = fresh(other)
+    assert other.state == "closed" and "更换整段水管" in other.result
+    told = Message.objects.filter(case=other, kind=Message.Kind.RESULT).order_by("id")
+    assert told.count() == 2 and "更换整段水管" in told.last().text
+    actions.rate_case(case=other, satisfaction="satisfied")
+
+
 def test_a_merged_case_is_published_only_if_its_requester_allowed_it_N4(flow, clock):
     clock("2026-11-26 10:00")
     lead, willing = burst(flow, 1), burst(flow, 2)
