@@ -64,9 +64,7 @@ def test_the_lead_is_dispatched_handled_and_replied_once_for_all_N4(flow, clock)
     assert fresh(other).satisfaction == "satisfied" and fresh(lead).satisfaction == ""
 
 
-def test_a_redo_of_the_lead_takes_the_merged_results_back_and_sends_the_new_one_N4_D9(
-    flow, clock
-):
+def test_a_redo_of_the_lead_takes_the_merged_results_back_and_sends_the_new_one_N4_D9(flow, clock):
     """The lead's requester is dissatisfied and the bureau reopens it: the
     cases merged into it follow it again (unpublished, their ratings of the
     old result cleared), and the new result closes them and reaches each of
