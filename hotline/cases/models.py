@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hotline.calendar.services import CALENDAR, database_calendar
+from hotline.history import History
 from hotline.organisation.models import Unit
 from hotline.policy.models import Policy
 from hotline.reference.revisions import NOT_READ
@@ -609,7 +610,7 @@ class Violation(models.Model):
         return f"{self.get_kind_display()} {self.unit} {self.case}"
 
 
-class Event(models.Model):
+class Event(History):
     """Append-only history: the case timeline is its events."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -641,14 +642,6 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("events are history and cannot be edited")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("events are history and cannot be deleted")
 
 
 class SuggestionModel(models.Model):

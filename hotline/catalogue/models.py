@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hotline.history import History
 from hotline.organisation.models import District, Unit
 from hotline.reference.models import KeptEverywhere
 from hotline.reference.revisions import Reference
@@ -108,7 +109,7 @@ class CatalogueEntry(models.Model):
         return matching.keywords_of(self.keywords)
 
 
-class CatalogueChange(models.Model):
+class CatalogueChange(History):
     """The catalogue's history: who drafted, edited, imported and published
     which version, and when. Never edited."""
 
@@ -135,14 +136,6 @@ class CatalogueChange(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} v{self.version_number} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("catalogue changes are history and cannot be edited")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("catalogue changes are history and cannot be deleted")
 
 
 def _ref(unit: Unit) -> matching.UnitRef:

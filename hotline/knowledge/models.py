@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hotline.history import History
 from hotline.organisation.models import Unit
 
 from .labels import STATE_LABELS
@@ -124,7 +125,7 @@ class ArticleVersion(models.Model):
         return self.state == VersionState.PUBLISHED and self.effective_on <= on <= self.review_by
 
 
-class ArticleEvent(models.Model):
+class ArticleEvent(History):
     """An article's history: one row per step, never edited (N2)."""
 
     article = models.ForeignKey(
@@ -157,11 +158,3 @@ class ArticleEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("article events are history and cannot be edited")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("article events are history and cannot be deleted")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hotline.history import History
 from hotline.reference.models import KeptEverywhere
 from hotline.reference.revisions import Reference
 
@@ -227,7 +228,7 @@ class RoleGrant(KeptEverywhere):
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
 
 
-class RosterChange(models.Model):
+class RosterChange(History):
     """Append-only record of who changed which role of whom, and when (R10)."""
 
     class Change(models.TextChoices):
@@ -261,14 +262,6 @@ class RosterChange(models.Model):
 
     def __str__(self):
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.person} {self.get_change_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("roster changes are history and cannot be edited")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("roster changes are history and cannot be deleted")
 
 
 # The city petition bureau, which every case passes (hotline.reference).
