@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import Path
 
 from hotline.cases import actions as verbs
+from hotline.cases.errors import InvalidInput
 from hotline.cases.models import Case, Category, Reply, RequestType
-from hotline.cases.request_types import REQUEST_TYPES
+from hotline.cases.request_types import REQUEST_TYPES, in_use
 from hotline.knowledge.models import ArticleVersion
 from hotline.organisation.models import Unit
 
@@ -203,24 +204,12 @@ def register(request, payload: RegisterIn):
 def _request_type(code: str) -> RequestType:
     """N1: a type in use, by its code; an unknown one is the caller's
     mistake, said in their language."""
-    found = REQUEST_TYPES.get().get(code)
-    if found is None or not found.is_active:
+    try:
+        return in_use(code, REQUEST_TYPES.get())
+    except InvalidInput as error:
         raise Problem(
-            "validation_error",
-            errors=[
-                field_error(
-                    "request_type",
-                    _("No request type has the code %(code)s: choose one of %(codes)s.")
-                    % {
-                        "code": code,
-                        "codes": ", ".join(
-                            t.code for t in REQUEST_TYPES.get().values() if t.is_active
-                        ),
-                    },
-                )
-            ],
-        )
-    return found
+            "validation_error", errors=[field_error("request_type", error.message)]
+        ) from None
 
 
 @post(

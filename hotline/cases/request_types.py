@@ -1,9 +1,11 @@
 """Request types (N1), kept as reference data each process holds a copy of."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hotline.reference.revisions import NOT_READ, Reference
 
+from .errors import InvalidInput
 from .models import RequestType
 
 # The type of a case registered by a caller that names none (an older API
@@ -31,6 +33,19 @@ REQUEST_TYPES = Reference(
 
 def request_type(code: str, token=NOT_READ) -> RequestType:
     return REQUEST_TYPES.get(token)[code]
+
+
+def in_use(code: str, types: dict[str, RequestType]) -> RequestType:
+    """The type in use that `code` names in `types` (the copy), or the
+    caller's mistake, said with the codes it may use."""
+    found = types.get(code)
+    if found is None or not found.is_active:
+        raise InvalidInput(
+            gettext("No request type has the code %(code)s: choose one of %(codes)s.")
+            % {"code": code, "codes": ", ".join(t.code for t in types.values() if t.is_active)},
+            field="request_type",
+        )
+    return found
 
 
 def active_request_types() -> list[RequestType]:

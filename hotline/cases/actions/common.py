@@ -39,7 +39,7 @@ from ..numbers import next_number
 from ..publication import mask_for
 from ..querycode import digest, new_code
 from ..repeats import find_likely_repeats, normalise_phone, same_requester
-from ..request_types import REQUEST_TYPES, UNSTATED
+from ..request_types import REQUEST_TYPES, UNSTATED, in_use
 from ..search import index_text
 from ..workflow import AssignmentState as A
 from ..workflow import CaseState as C
@@ -467,17 +467,10 @@ def _typed(
 ) -> RequestType:
     """N1: the case's type, given as a type or its code (the API's, checked
     against the copy read beside the policy, so it costs no statement)."""
-    found = types.get(given) if isinstance(given, str) else given or types[unstated]
-    if found is None or not found.is_active:
-        if isinstance(given, str):
-            raise InvalidInput(
-                _("No request type has the code %(code)s: choose one of %(codes)s.")
-                % {
-                    "code": given,
-                    "codes": ", ".join(t.code for t in types.values() if t.is_active),
-                },
-                field="request_type",
-            )
+    if isinstance(given, str):
+        return in_use(given, types)
+    found = given or types[unstated]
+    if not found.is_active:
         raise InvalidInput(_("This request type is no longer in use."), field="request_type")
     return found
 
