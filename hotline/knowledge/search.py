@@ -115,8 +115,16 @@ def _frequencies() -> Frequencies:
 
 
 # How rare each token is among the published versions: built again in each
-# process when a version is saved (they change a few times a day).
-FREQUENCIES = Reference("article token frequencies", (ArticleVersion,), _frequencies)
+# process when a version is published, superseded or withdrawn (a few times
+# a day); saving a draft or moving it towards review changes no copy.
+# A version in these states is in no copy: saving it changes none.
+ON_THE_WAY = (VersionState.DRAFT, VersionState.AWAITING_APPROVAL, VersionState.AWAITING_REVIEW)
+FREQUENCIES = Reference(
+    "article token frequencies",
+    (ArticleVersion,),
+    _frequencies,
+    matters=lambda version: version.state not in ON_THE_WAY,
+)
 
 
 def articles_changed() -> None:

@@ -31,9 +31,20 @@ NOT_READ = object()
 
 
 class Reference(Generic[T]):
-    def __init__(self, name: str, rows: tuple[type[models.Model], ...], build: Callable[[], T]):
+    def __init__(
+        self,
+        name: str,
+        rows: tuple[type[models.Model], ...],
+        build: Callable[[], T],
+        *,
+        matters: Callable[[models.Model], bool] | None = None,
+    ):
+        """`matters`: whether a saved or deleted row changes the copy; by
+        default every row does (a draft that no copy holds need not make
+        every process rebuild every copy)."""
         self.name = name
         self._build = build
+        self._matters = matters
         self._copy: tuple[str | None, T] | None = None
         for model in rows:
             for signal in (post_save, post_delete):
@@ -44,9 +55,11 @@ class Reference(Generic[T]):
                     dispatch_uid=f"reference:{name}:{model._meta.label}:{signal is post_save}",
                 )
 
-    def _changed(self, **kwargs) -> None:
+    def _changed(self, instance=None, **kwargs) -> None:
         from .models import Revision
 
+        if self._matters is not None and instance is not None and not self._matters(instance):
+            return
         Revision.objects.update_or_create(name=SHARED, defaults={"token": uuid4().hex})
 
     def beside(self) -> dict:

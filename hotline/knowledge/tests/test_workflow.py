@@ -248,3 +248,23 @@ def test_a_version_not_yet_in_effect_does_not_take_the_place_of_the_one_in_use_N
         review_by=date(2028, 1, 1),
     )
     assert ahead.state == "published"
+
+
+def test_only_publishing_rebuilds_the_processes_copies_N2(kb):
+    """A draft on its way to review is in no copy a process keeps: saving it
+    leaves the shared revision alone, so no process rebuilds its calendar,
+    roles or token frequencies for it; publishing moves it."""
+    from hotline.reference.models import Revision
+
+    def revision():
+        return Revision.objects.values_list("token", flat=True).first()
+
+    handler, leader, reviewer, unit = kb
+    before = revision()
+    version = actions.draft_article(actor=handler, unit=unit, text=text())
+    actions.edit_article(actor=handler, version=version, text=text(answer="新的答复内容。"))
+    actions.submit_article(actor=handler, version=version)
+    actions.approve_article(actor=leader, version=version)
+    assert revision() == before
+    actions.publish_article(actor=reviewer, version=version)
+    assert revision() != before
