@@ -127,13 +127,6 @@ FREQUENCIES = Reference(
 )
 
 
-def articles_changed() -> None:
-    """For a write that changes versions without saving them one by one (a
-    queryset update, a bulk import): the frequencies and the public pages'
-    cache follow at once, as they do on a save."""
-    FREQUENCIES._changed()
-
-
 def question_tokens(text: str) -> dict[str, float]:
     """The question's tokens and their weights: its words (not STOP_WORDS,
     not single characters) and its bigrams."""
