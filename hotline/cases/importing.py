@@ -41,7 +41,7 @@ from .publication import mask_for
 from .repeats import normalise_phone
 from .request_types import REQUEST_TYPES, UNSTATED
 from .search import index_text
-from .sheets import cell_text, csv_rows, named_rows, workbook_rows
+from .sheets import Rejected, cell_text, csv_rows, named_rows, workbook_rows
 from .workflow import AssignmentState, CaseState, PartState
 
 # The headings an old system's export may use for each column.
@@ -76,12 +76,6 @@ MOMENT = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[\sT]+(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?)?"
 )
-
-
-@dataclass(frozen=True)
-class Rejected:
-    row: int  # as the file numbers it (the heading is row 1)
-    reason: str
 
 
 @dataclass

@@ -6,10 +6,19 @@ is no workbook are met the same way, with the same words."""
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A row an import left out, and why, for the report."""
+
+    row: int  # as the file numbers it (the heading is row 1, or below a title)
+    reason: str
 
 
 def cell_text(value) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from hotline.cases.errors import InvalidInput, WorkflowError
 from hotline.cases.models import Category
-from hotline.cases.sheets import cell_text, named_rows, workbook_rows
+from hotline.cases.sheets import Rejected, cell_text, named_rows, workbook_rows
 from hotline.organisation.models import District, Unit, User
 from hotline.organisation.naming import aliases_of, short_district_name
 
@@ -33,12 +33,6 @@ COLUMNS = {
 }
 HEADINGS = tuple(COLUMNS)
 REQUIRED_COLUMNS = ("事项",)
-
-
-@dataclass(frozen=True)
-class Rejected:
-    row: int  # as the spreadsheet numbers it
-    reason: str
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from hotline.cases.errors import InvalidInput, WorkflowError
 from hotline.cases.models import Category
-from hotline.cases.sheets import cell_text, named_rows, workbook_rows
+from hotline.cases.sheets import Rejected, cell_text, named_rows, workbook_rows
 from hotline.organisation.models import Unit, User
 
 from .actions import ArticleText, default_review_by, import_article
@@ -34,12 +34,6 @@ COLUMNS = {
 }
 REQUIRED_COLUMNS = ("标题", "问题", "答复")
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
-@dataclass(frozen=True)
-class Rejected:
-    row: int  # as the spreadsheet numbers it
-    reason: str
 
 
 @dataclass
