@@ -158,6 +158,19 @@ def _category(pk: int | None) -> Category | None:
     return category
 
 
+def _intake(payload, category: Category | None) -> dict:
+    """What registering and answering directly both take from the caller."""
+    return {
+        "channel": payload.channel,
+        "requester": _requester(payload.requester),
+        "content": payload.content,
+        "location": payload.location,
+        "category": category,
+        "disclosure_allowed": payload.disclosure_allowed,
+        "received_at": payload.received_at,
+    }
+
+
 def _requester(r) -> verbs.RequesterDetails:
     return verbs.RequesterDetails(
         name=r.name,
@@ -184,13 +197,7 @@ def register(request, payload: RegisterIn):
             caller(request),
             verbs.register_case(
                 actor=actor,
-                channel=payload.channel,
-                requester=_requester(payload.requester),
-                content=payload.content,
-                location=payload.location,
-                category=category,
-                disclosure_allowed=payload.disclosure_allowed,
-                received_at=payload.received_at,
+                **_intake(payload, category),
                 forward=payload.forward,
                 # A code: the verb checks it against the types it reads anyway.
                 request_type=payload.request_type,
@@ -238,13 +245,7 @@ def answer_directly(request, payload: DirectAnswerIn):
             caller(request),
             verbs.answer_directly(
                 actor=actor,
-                channel=payload.channel,
-                requester=_requester(payload.requester),
-                content=payload.content,
-                location=payload.location,
-                category=category,
-                disclosure_allowed=payload.disclosure_allowed,
-                received_at=payload.received_at,
+                **_intake(payload, category),
                 article_version=version,
             ),
         ),
